@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Administration de Relais"
+admin.site.site_title = "Relais"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("compte/", include("relais.accounts.urls")),
+    path("territoires/", include("relais.territories.urls")),
+    path("entreprises/", include("relais.companies.urls")),
+    path("", include("relais.core.urls")),
+]
+
+handler400 = "relais.core.views.bad_request"
+handler403 = "relais.core.views.permission_denied"
+handler404 = "relais.core.views.page_not_found"
+handler500 = "relais.core.views.server_error"

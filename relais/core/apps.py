@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "relais.core"
+    label = "core"
+    verbose_name = "Socle"
+
+    def ready(self):
+        from . import signals  # noqa: F401
