@@ -7,7 +7,7 @@ test suite) or "production" (every secret and host must come from the environmen
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -169,7 +169,12 @@ USE_TZ = True
 
 # Static files
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")))
+if not PRODUCTION:
+    # Whitenoise serves straight from the apps' folders outside production; it only needs the folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -181,9 +186,11 @@ STORAGES = {
 # Whitenoise's manifest renames files, which breaks django-dsfr's integrity hashes: browsers would then
 # refuse the CSS. The files are served by us, from our own origin, so the hashes add nothing.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+# The DSFR now marks optional fields rather than required ones; django-dsfr will switch to it.
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 # Emails: console in development unless EMAIL_URL says otherwise, SMTP in production.
-_email_default = "locmemmail://" if TESTING else ("smtp://localhost:25" if PRODUCTION else "consolemail://")
+_email_default = "memorymail://" if TESTING else ("smtp://localhost:25" if PRODUCTION else "consolemail://")
 vars().update(env.email_url("EMAIL_URL", default=_email_default))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais <ne-pas-repondre@relais.beta.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -218,7 +225,7 @@ CSRF_COOKIE_HTTPONLY = True
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

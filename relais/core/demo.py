@@ -1,0 +1,12 @@
+"""Demo data shared by every service: each app contributes a `demo.py` module with `load_demo()`.
+
+Later issues append their module to DEMO_MODULES; each `load_demo()` must be idempotent.
+"""
+
+DEMO_MODULES = [
+    "relais.accounts.demo",
+    "relais.companies.demo",
+]
+
+# One password for every demo account, printed by `seed_demo` and `run_platform`; it meets the password policy.
+DEMO_PASSWORD = "Relais-demo-2026!"

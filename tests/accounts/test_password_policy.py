@@ -1,0 +1,30 @@
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Abcdefghijk1",  # upper, lower, digit: 12 characters
+        "abcdefghij1!",  # lower, digit, special
+        "ABCDEFGHIJ-!k",  # upper, special, lower
+        "Éléphant rose 2",  # accented upper, lower, digit, space as special
+    ],
+)
+def test_accepted_passwords(password):
+    validate_password(password)
+
+
+def test_too_short_password_is_refused_in_french():
+    with pytest.raises(ValidationError) as error:
+        validate_password("Abc-def-12")
+    assert "trop court" in " ".join(error.value.messages)
+    assert "12 caractères" in " ".join(error.value.messages)
+
+
+@pytest.mark.parametrize("password", ["abcdefghijklmn", "abcdefghijk12", "ABCDEFGHIJK!!", "123456789012!"])
+def test_fewer_than_three_character_classes_is_refused_in_french(password):
+    with pytest.raises(ValidationError) as error:
+        validate_password(password)
+    assert any("au moins 3 de ces types de caractères" in message for message in error.value.messages)
