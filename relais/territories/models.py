@@ -1,5 +1,7 @@
 from django.db import models
 
+from .querysets import CommuneQuerySet
+
 
 class Region(models.Model):
     insee_code = models.CharField("code INSEE", max_length=3, unique=True)
@@ -47,6 +49,15 @@ class CommuneKind(models.TextChoices):
     ARRONDISSEMENT = "arrondissement", "Arrondissement municipal"
 
 
+class CentreSource(models.TextChoices):
+    """How a commune's centre was obtained, from the most to the least precise."""
+
+    CONTOUR = "contour", "Centre du contour de la commune"
+    TOWN_HALL = "town_hall", "Position de la mairie"
+    FORMER_COMMUNES = "former_communes", "Centre des communes déléguées ou associées"
+    POSTAL_AREA = "postal_area", "Centre des communes du même code postal"
+
+
 class Commune(models.Model):
     """A current commune, or a municipal arrondissement of Paris, Lyon or Marseille (with its `parent`)."""
 
@@ -69,10 +80,12 @@ class Commune(models.Model):
     epci = models.ForeignKey(
         Epci, verbose_name="EPCI", on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
     )
-    postal_codes = models.JSONField("codes postaux", default=list, blank=True)
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     latitude = models.FloatField("latitude du centre", null=True, blank=True)
     longitude = models.FloatField("longitude du centre", null=True, blank=True)
+    centre_source = models.CharField("origine du centre", max_length=16, choices=CentreSource.choices, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "commune"
@@ -81,6 +94,11 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.insee_code})"
+
+    @property
+    def postal_codes(self) -> list[str]:
+        """Sorted postal codes; free of queries when fetched through `CommuneQuerySet.with_postal_codes()`."""
+        return sorted({link.code for link in self.postal_code_links.all()})
 
 
 class PostalCode(models.Model):
@@ -92,7 +110,25 @@ class PostalCode(models.Model):
     class Meta:
         verbose_name = "code postal"
         verbose_name_plural = "codes postaux"
+        ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["code", "commune"], name="territories_postalcode_unique")]
 
     def __str__(self):
         return f"{self.code} {self.commune.name}"
+
+
+class ReferentialImport(models.Model):
+    """The last import of each source: an unchanged checksum lets a re-run return at once."""
+
+    source = models.CharField("source", max_length=50, unique=True)
+    checksum = models.CharField("empreinte", max_length=64)
+    imported_at = models.DateTimeField("importé le")
+    summary = models.CharField("bilan", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "import du référentiel"
+        verbose_name_plural = "imports du référentiel"
+        ordering = ["source"]
+
+    def __str__(self):
+        return f"{self.source} ({self.imported_at:%d/%m/%Y %H:%M})"

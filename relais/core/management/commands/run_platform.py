@@ -1,3 +1,4 @@
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,7 +60,5 @@ class Command(BaseCommand):
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass

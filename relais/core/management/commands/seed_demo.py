@@ -10,7 +10,7 @@ from relais.core.demo import DEMO_MODULES, DEMO_PASSWORD
 def print_demo_accounts(stdout) -> None:
     from relais.accounts.demo import demo_accounts
 
-    stdout.write("Comptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
+    stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
     for email, role in demo_accounts():
         stdout.write(f"  {email:<32} {role}")
 
