@@ -1,3 +1,4 @@
+import sys
 from importlib import import_module
 
 from django.conf import settings
@@ -33,6 +34,6 @@ class Command(BaseCommand):
                 "Refusé en production : les comptes de démonstration ont un mot de passe public. "
                 "Utilisez --allow-production pour une instance de démonstration."
             )
-        for module_name in tqdm(DEMO_MODULES, desc="Données de démonstration", unit="module", file=self.stderr):
+        for module_name in tqdm(DEMO_MODULES, desc="Données de démonstration", unit="module", file=sys.stderr):
             import_module(module_name).load_demo()
         print_demo_accounts(self.stdout)
