@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "territories"
 
-urlpatterns = []
+urlpatterns = [
+    path("communes/", views.communes_autocomplete, name="communes_autocomplete"),
+]
