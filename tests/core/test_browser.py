@@ -7,10 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# Playwright's sync API keeps an event loop running in the test thread; Django would otherwise refuse the ORM
-# calls that live_server's database setup and teardown make from that same thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -21,7 +17,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Installed by `npm install --prefix var/node axe-core@4` (make test does it when npm is there).
+# Installed by `npm install --prefix var/node axe-core@4`; .ci/run does it when the file is missing.
 AXE_JS = Path(settings.BASE_DIR) / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.browser
@@ -35,7 +31,17 @@ def _missing(reason: str):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def allow_orm_under_playwright():
+    # Playwright's sync API keeps an event loop running in the test thread; Django would otherwise refuse the ORM
+    # calls that the database fixtures make from that same thread. Scoped to this module: a process-wide variable
+    # would leak into other tests' subprocesses (`check --deploy` rejects it, async.E001).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(allow_orm_under_playwright):
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} absent : apt-get install -y chromium")
     try:
