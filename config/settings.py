@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "relais.territories",
     "relais.companies",
     "relais.notifications",
+    "relais.conseillers_entreprises",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Charge ou met à jour les référentiels embarqués (territoires). Sans changement de la source, "
+        "Charge ou met à jour les référentiels embarqués (territoires, thèmes et sujets). Sans changement, "
         "ne fait rien et rend la main en quelques secondes."
     )
 
@@ -13,3 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         call_command("import_territories", force=force, stdout=self.stdout, stderr=self.stderr)
+        call_command("import_subjects", stdout=self.stdout, stderr=self.stderr)

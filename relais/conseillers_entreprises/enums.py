@@ -1,0 +1,66 @@
+from django.db import models
+
+
+class TerritorialLevel(models.TextChoices):
+    LOCAL = "local", "Local"
+    REGIONAL = "regional", "Régional"
+    NATIONAL = "national", "National"
+
+
+class ZoneType(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+    DEPARTMENT = "department", "Département"
+    REGION = "region", "Région"
+
+
+class InstitutionCategory(models.TextChoices):
+    ACQUISITION = "acquisition", "Acquisition"
+    EXPERT_PROVIDER = "expert_provider", "Fournisseur d’experts"
+    OPCO = "opco", "OPCO"
+    CCI = "cci", "CCI"
+    CMA = "cma", "CMA"
+
+
+class SolicitationStatus(models.TextChoices):
+    DRAFT = "draft", "En cours de saisie"
+    IN_PROGRESS = "in_progress", "Reçue"
+    PROCESSED = "processed", "Mise en relation"
+    CANCELED = "canceled", "Abandonnée"
+
+
+class SolicitationSource(models.TextChoices):
+    SITE = "site", "Site"
+    IFRAME = "iframe", "Iframe"
+    API = "api", "API"
+    CAMPAIGN = "campaign", "Campagne"
+
+
+class NeedStatus(models.TextChoices):
+    DIAGNOSIS_NOT_COMPLETE = "diagnosis_not_complete", "Analyse en cours"
+    QUO = "quo", "En attente de réponse"
+    TAKING_CARE = "taking_care", "En cours de prise en charge"
+    DONE = "done", "Besoin clôturé"
+    DONE_NO_HELP = "done_no_help", "Pas d’aide disponible"
+    DONE_NOT_REACHABLE = "done_not_reachable", "Entreprise non joignable"
+    NOT_FOR_ME = "not_for_me", "Besoin refusé"
+
+
+class MatchStatus(models.TextChoices):
+    QUO = "quo", "En attente de réponse"
+    TAKING_CARE = "taking_care", "En cours de prise en charge"
+    DONE = "done", "Aide proposée"
+    DONE_NO_HELP = "done_no_help", "Pas d’aide disponible"
+    DONE_NOT_REACHABLE = "done_not_reachable", "Entreprise non joignable"
+    NOT_FOR_ME = "not_for_me", "Mise en relation refusée"
+
+
+class SolicitationAction(models.TextChoices):
+    SUBMITTED = "submitted", "Demande déposée"
+    EXPERT_ADDED = "expert_added", "Expert ajouté"
+    EXPERT_REMOVED = "expert_removed", "Expert retiré"
+    SUBJECT_CHANGED = "subject_changed", "Sujet modifié"
+    SPLIT = "split", "Demande scindée en plusieurs besoins"
+    TRANSMITTED = "transmitted", "Demande transmise aux experts"
+    CANCELED = "canceled", "Demande abandonnée"
+    NOTE = "note", "Note de l’équipe support"

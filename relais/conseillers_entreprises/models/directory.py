@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from relais.core.models import PublicIdModel, TimestampedModel
+
+from ..enums import InstitutionCategory, TerritorialLevel, ZoneType
+from .taxonomy import Subject
+
+
+class Institution(TimestampedModel):
+    name = models.CharField("nom", max_length=200, unique=True)
+    slug = models.SlugField("identifiant", max_length=100, unique=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    categories = models.JSONField(
+        "catégories", default=list, blank=True, help_text=f"Parmi : {', '.join(InstitutionCategory.values)}."
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "institution"
+        verbose_name_plural = "institutions"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Antenne(TimestampedModel):
+    institution = models.ForeignKey(
+        Institution, verbose_name="institution", on_delete=models.PROTECT, related_name="antennes"
+    )
+    name = models.CharField("nom", max_length=200)
+    territorial_level = models.CharField(
+        "échelon territorial", max_length=16, choices=TerritorialLevel.choices, default=TerritorialLevel.LOCAL
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="responsables d’antenne", blank=True, related_name="managed_antennes"
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "antenne"
+        verbose_name_plural = "antennes"
+        ordering = ["institution__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "name"], name="ce_antenne_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.institution})"
+
+
+class Expert(PublicIdModel, TimestampedModel):
+    """A team inside an antenne that receives needs; its users are the agents who answer them."""
+
+    antenne = models.ForeignKey(Antenne, verbose_name="antenne", on_delete=models.PROTECT, related_name="experts")
+    name = models.CharField("nom", max_length=200)
+    email = models.EmailField("adresse électronique")
+    phone = models.CharField("téléphone", max_length=32, blank=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="agents", blank=True, related_name="experts")
+    has_own_zones = models.BooleanField(
+        "zones propres",
+        default=False,
+        editable=False,
+        help_text="Vrai quand l’expert a ses propres zones, qui remplacent celles de son antenne.",
+    )
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "expert"
+        verbose_name_plural = "experts"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} — {self.antenne.name}"
+
+
+class TerritorialZone(models.Model):
+    """A commune, EPCI, department or region covered by an antenne, or by an expert (overriding its antenne)."""
+
+    zone_type = models.CharField("type", max_length=16, choices=ZoneType.choices)
+    code = models.CharField(
+        "code", max_length=9, help_text="Code INSEE, SIREN de l’EPCI, code du département ou de la région."
+    )
+    antenne = models.ForeignKey(
+        Antenne, verbose_name="antenne", on_delete=models.CASCADE, null=True, blank=True, related_name="zones"
+    )
+    expert = models.ForeignKey(
+        Expert, verbose_name="expert", on_delete=models.CASCADE, null=True, blank=True, related_name="zones"
+    )
+
+    class Meta:
+        verbose_name = "zone territoriale"
+        verbose_name_plural = "zones territoriales"
+        indexes = [models.Index(fields=["zone_type", "code"], name="ce_zone_type_code")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(antenne__isnull=False, expert__isnull=True) | Q(antenne__isnull=True, expert__isnull=False),
+                name="ce_zone_one_owner",
+                violation_error_message="Une zone appartient soit à une antenne, soit à un expert.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_zone_type_display()} {self.code}"
+
+
+class InstitutionSubject(models.Model):
+    institution = models.ForeignKey(
+        Institution, verbose_name="institution", on_delete=models.CASCADE, related_name="institution_subjects"
+    )
+    subject = models.ForeignKey(
+        Subject, verbose_name="sujet", on_delete=models.PROTECT, related_name="institution_subjects"
+    )
+    description = models.TextField("description de l’offre", blank=True)
+
+    class Meta:
+        verbose_name = "sujet d’une institution"
+        verbose_name_plural = "sujets des institutions"
+        constraints = [models.UniqueConstraint(fields=["institution", "subject"], name="ce_institutionsubject_unique")]
+
+    def __str__(self):
+        return f"{self.institution} — {self.subject}"
+
+
+class ExpertSubject(models.Model):
+    expert = models.ForeignKey(Expert, verbose_name="expert", on_delete=models.CASCADE, related_name="expert_subjects")
+    institution_subject = models.ForeignKey(
+        InstitutionSubject,
+        verbose_name="sujet de l’institution",
+        on_delete=models.CASCADE,
+        related_name="expert_subjects",
+    )
+    intervention_criteria = models.TextField("critères d’intervention", blank=True)
+
+    class Meta:
+        verbose_name = "sujet d’un expert"
+        verbose_name_plural = "sujets des experts"
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "institution_subject"], name="ce_expertsubject_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.expert} — {self.institution_subject.subject}"
+
+
+class MatchFilter(models.Model):
+    """Conditions on the company that an institution, an antenne or an expert sets to receive a need.
+
+    The filters of the institution, the antenne and the expert must all pass. A filter that needs a piece of
+    company data that is missing rejects the expert: routing never guesses.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="match_filters"
+    )
+    antenne = models.ForeignKey(Antenne, on_delete=models.CASCADE, null=True, blank=True, related_name="match_filters")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, null=True, blank=True, related_name="match_filters")
+    subjects = models.ManyToManyField(
+        Subject, verbose_name="sujets concernés", blank=True, help_text="Vide : le filtre vaut pour tous les sujets."
+    )
+    min_years_of_existence = models.PositiveSmallIntegerField("ancienneté minimale (ans)", null=True, blank=True)
+    max_years_of_existence = models.PositiveSmallIntegerField("ancienneté maximale (ans)", null=True, blank=True)
+    min_staff = models.PositiveIntegerField("effectif minimal", null=True, blank=True)
+    max_staff = models.PositiveIntegerField("effectif maximal", null=True, blank=True)
+    accepted_naf_codes = models.JSONField("codes NAF acceptés (préfixes)", default=list, blank=True)
+    excluded_naf_codes = models.JSONField("codes NAF exclus (préfixes)", default=list, blank=True)
+    accepted_legal_forms = models.JSONField("formes juridiques acceptées (préfixes)", default=list, blank=True)
+    excluded_legal_forms = models.JSONField("formes juridiques exclues (préfixes)", default=list, blank=True)
+    excluded_communes = models.JSONField("communes exclues (codes INSEE)", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "filtre de mise en relation"
+        verbose_name_plural = "filtres de mise en relation"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(institution__isnull=False, antenne__isnull=True, expert__isnull=True)
+                    | Q(institution__isnull=True, antenne__isnull=False, expert__isnull=True)
+                    | Q(institution__isnull=True, antenne__isnull=True, expert__isnull=False)
+                ),
+                name="ce_matchfilter_one_owner",
+                violation_error_message="Un filtre porte sur une institution, une antenne ou un expert, et un seul.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Filtre de {self.institution or self.antenne or self.expert}"
+
+
+class Absence(models.Model):
+    """A period when an agent does not answer; routing skips teams whose agents are all absent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="agent", on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_on = models.DateField("du")
+    ends_on = models.DateField("au (inclus)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "absence"
+        verbose_name_plural = "absences"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="ce_absence_ordered_dates",
+                violation_error_message="La date de fin doit suivre la date de début.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
