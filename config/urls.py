@@ -10,6 +10,7 @@ urlpatterns = [
     path("compte/", include("relais.accounts.urls")),
     path("territoires/", include("relais.territories.urls")),
     path("entreprises/", include("relais.companies.urls")),
+    path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]
 

@@ -1,6 +1,7 @@
 """Demo data shared by every service: each app contributes a `demo.py` module with `load_demo()`.
 
-Later issues append their module to DEMO_MODULES; each `load_demo()` must be idempotent.
+Later issues append their module to DEMO_MODULES; each `load_demo()` must be idempotent. A module that creates
+accounts also defines `demo_accounts() -> list[tuple[email, role]]`, printed by `seed_demo` and `run_platform`.
 """
 
 DEMO_MODULES = [

@@ -9,11 +9,10 @@ from relais.core.demo import DEMO_MODULES, DEMO_PASSWORD
 
 
 def print_demo_accounts(stdout) -> None:
-    from relais.accounts.demo import demo_accounts
-
     stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
-    for email, role in demo_accounts():
-        stdout.write(f"  {email:<32} {role}")
+    for module_name in DEMO_MODULES:
+        for email, role in getattr(import_module(module_name), "demo_accounts", list)():
+            stdout.write(f"  {email:<36} {role}")
 
 
 class Command(BaseCommand):

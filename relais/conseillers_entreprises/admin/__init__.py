@@ -1,0 +1,1 @@
+"""Admin of Conseillers-Entreprises, one module per concern (each registers its models)."""

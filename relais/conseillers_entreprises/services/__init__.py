@@ -1,0 +1,1 @@
+"""Workflows of Conseillers-Entreprises, one module per concern; import them from here."""
