@@ -1,11 +1,16 @@
+import hashlib
+import hmac
+from datetime import timedelta
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from relais.core.models import PublicIdModel
 
-from .enums import Civility
+from .enums import Civility, SignupStep, VerificationPurpose
 
 
 class UserManager(BaseUserManager):
@@ -62,6 +67,13 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
         help_text="Un compte désactivé ne peut plus se connecter ; la désactivation est réversible.",
     )
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    email_verified_at = models.DateTimeField("adresse vérifiée le", null=True, blank=True)
+    # Null while a self-service sign-up is under way (the email is then reserved but the account cannot use the
+    # services). The default says "complete" so that accounts made any other way (administration, commands,
+    # demo data, other apps' factories) are usable as they are: only the sign-up workflow opts in.
+    signup_completed_at = models.DateTimeField("inscription terminée le", null=True, blank=True, default=timezone.now)
+    deactivated_at = models.DateTimeField("désactivé le", null=True, blank=True)
+    deactivation_reason = models.CharField("motif de la désactivation", max_length=255, blank=True)
 
     objects = UserManager()
 
@@ -90,3 +102,79 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    @property
+    def signup_step(self) -> SignupStep | None:
+        """The next missing sign-up step, or None once the sign-up is complete."""
+        if self.signup_completed_at is not None:
+            return None
+        if not (self.civility and self.last_name and self.first_name and self.phone):
+            return SignupStep.IDENTITY
+        return SignupStep.COMPANY
+
+
+VERIFICATION_VALIDITY = timedelta(minutes=60)
+MAX_CODE_ATTEMPTS = 5
+
+
+class EmailVerificationQuerySet(models.QuerySet):
+    def valid(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class EmailVerification(PublicIdModel):
+    """A 6-digit code and a link sent to an address to prove that its owner asked for it.
+
+    Only hashes are stored: a copy of the table does not let anyone verify an address. The link carries the
+    row's public id and a random token; the code is checked against the row of the current session, with a
+    bounded number of attempts, since six digits alone could be guessed.
+    """
+
+    email = models.EmailField("adresse électronique", max_length=254, db_index=True)
+    purpose = models.CharField("objet", max_length=16, choices=VerificationPurpose.choices)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name="compte",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_verifications",
+        help_text="Le compte qui change d'adresse ; vide pour une création de compte.",
+    )
+    code_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField("essais de code", default=0)
+    created_at = models.DateTimeField("envoyé le", default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField("expire le")
+    verified_at = models.DateTimeField("vérifiée le", null=True, blank=True)
+
+    objects = EmailVerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "vérification d'adresse électronique"
+        verbose_name_plural = "vérifications d'adresse électronique"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_purpose_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def hash_code(self, code: str) -> str:
+        return salted_hmac("relais.accounts.EmailVerification.code", f"{self.public_id}:{code}").hexdigest()
+
+    def set_secrets(self, *, code: str, token: str) -> None:
+        self.code_hash = self.hash_code(code)
+        self.token_hash = self.hash_token(token)
+
+    def matches_code(self, code: str) -> bool:
+        return hmac.compare_digest(self.code_hash, self.hash_code(code))
+
+    def matches_token(self, token: str) -> bool:
+        return hmac.compare_digest(self.token_hash, self.hash_token(token))
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

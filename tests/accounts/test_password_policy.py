@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
     "password",
     [
         "Abcdefghijk1",  # upper, lower, digit: 12 characters
-        "abcdefghij1!",  # lower, digit, special
+        "tournesol9bleu!",  # lower, digit, special
         "ABCDEFGHIJ-!k",  # upper, special, lower
         "Éléphant rose 2",  # accented upper, lower, digit, space as special
     ],
@@ -28,3 +28,20 @@ def test_fewer_than_three_character_classes_is_refused_in_french(password):
     with pytest.raises(ValidationError) as error:
         validate_password(password)
     assert any("au moins 3 de ces types de caractères" in message for message in error.value.messages)
+
+
+@pytest.mark.parametrize("password", ["Azertyuiop123!", "1qaz2wsx3edc4rfv", "PASSWORD1234!", "Iloveyou2024!!"])
+def test_common_and_breached_passwords_are_refused_in_french(password):
+    with pytest.raises(ValidationError) as error:
+        validate_password(password)
+    assert any("mots de passe courants ou divulgués" in message for message in error.value.messages)
+
+
+def test_the_deny_list_is_shipped_and_bigger_than_djangos():
+    from django.contrib.auth.password_validation import CommonPasswordValidator
+
+    from relais.accounts.validators import BreachedPasswordValidator
+
+    ours, djangos = BreachedPasswordValidator().passwords, CommonPasswordValidator().passwords
+    assert len(ours) > 35_000
+    assert djangos <= ours

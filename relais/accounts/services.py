@@ -1,0 +1,385 @@
+"""Account workflows: sign-up (seed 003 §6.1.1), email change (§6.2.1), deletion and deactivation (§6.4),
+password incidents (§8) and two-factor authentication."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relais.notifications.services import queue_email
+
+from .enums import VerificationPurpose
+from .models import MAX_CODE_ATTEMPTS, VERIFICATION_VALIDITY, EmailVerification, User, UserManager
+
+# Seed 003 §6.1.1 step 3: at most this many verification emails per address and purpose in an hour, so that
+# nobody can flood an inbox through our form.
+MAX_VERIFICATION_EMAILS_PER_HOUR = 3
+# Between the verified address (step 4) and the password (step 5).
+VERIFIED_EMAIL_VALIDITY = timedelta(minutes=60)
+# A sign-up that stopped after the password and did not go further is purged after this delay.
+ABANDONED_SIGNUP_AFTER = timedelta(days=7)
+BACKUP_CODES_COUNT = 10
+COMPROMISED_LINK_MAX_AGE = timedelta(days=30)
+_COMPROMISED_SALT = "relais.accounts.compromised-password"
+
+
+class VerificationError(Exception):
+    """The message is meant for users."""
+
+
+class EmailTaken(Exception):
+    """An account already uses this address."""
+
+
+@dataclass(frozen=True)
+class SentVerification:
+    verification: EmailVerification
+    code: str
+    token: str
+
+
+# Email verification (sign-up step 3-4, change of address) ------------------------------------------------------
+
+
+def send_verification(*, email: str, purpose: VerificationPurpose, user: User | None = None) -> EmailVerification:
+    """Email a new code and link to `email`; raise VerificationError beyond the hourly limit."""
+    email = UserManager.normalize_email(email)
+    now = timezone.now()
+    sent_last_hour = EmailVerification.objects.filter(
+        email=email, purpose=purpose, created_at__gt=now - timedelta(hours=1)
+    ).order_by("created_at")
+    if len(recent := list(sent_last_hour.values_list("created_at", flat=True))) >= MAX_VERIFICATION_EMAILS_PER_HOUR:
+        wait = recent[0] + timedelta(hours=1) - now
+        minutes = max(1, int(wait.total_seconds() // 60) + 1)
+        raise VerificationError(
+            f"Vous avez déjà demandé {MAX_VERIFICATION_EMAILS_PER_HOUR} codes en une heure pour cette adresse. "
+            f"Par sécurité, attendez {minutes} minute{'s' if minutes > 1 else ''} avant d'en demander un nouveau, "
+            "et pensez à regarder dans vos courriers indésirables."
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    token = secrets.token_urlsafe(32)
+    verification = EmailVerification(
+        email=email, purpose=purpose, user=user, created_at=now, expires_at=now + VERIFICATION_VALIDITY
+    )
+    verification.set_secrets(code=code, token=token)
+    verification.save()
+    link_name = "accounts:signup_verify_link" if purpose == VerificationPurpose.SIGNUP else "accounts:email_verify_link"
+    queue_email(
+        to=[email],
+        template=f"accounts/emails/verify_{purpose}",
+        context={
+            "code": code,
+            "link_path": reverse(link_name, kwargs={"public_id": verification.public_id, "token": token}),
+            "validity_minutes": int(VERIFICATION_VALIDITY.total_seconds() // 60),
+        },
+    )
+    return verification
+
+
+def check_code(*, verification: EmailVerification, code: str) -> EmailVerification:
+    """Mark the verification as done if `code` is right; raise VerificationError with the reason otherwise."""
+    with transaction.atomic():
+        verification = EmailVerification.objects.select_for_update().get(pk=verification.pk)
+        if verification.verified_at is not None:
+            return verification
+        _check_usable(verification)
+        if verification.attempts >= MAX_CODE_ATTEMPTS:
+            raise VerificationError("Trop d'essais avec ce code. Demandez un nouveau code.")
+        right = verification.matches_code(code.strip())
+        if right:
+            verification.verified_at = timezone.now()
+            verification.save(update_fields=["verified_at"])
+        else:
+            # Saved before raising: an exception inside the block would roll the count back.
+            verification.attempts += 1
+            verification.save(update_fields=["attempts"])
+    if not right:
+        left = MAX_CODE_ATTEMPTS - verification.attempts
+        if not left:
+            raise VerificationError("Ce code n'est pas le bon. Trop d'essais : demandez un nouveau code.")
+        raise VerificationError(
+            f"Ce code n'est pas le bon. Vérifiez le dernier courriel reçu ({left} essai{'s' if left > 1 else ''} "
+            "restant)."
+        )
+    return verification
+
+
+def check_link(*, public_id, token: str, purpose: VerificationPurpose) -> EmailVerification:
+    """The verification of an emailed link, marked as done; VerificationError if the link is not valid."""
+    with transaction.atomic():
+        verification = (
+            EmailVerification.objects.select_for_update().filter(public_id=public_id, purpose=purpose).first()
+        )
+        if verification is None or not verification.matches_token(token):
+            raise VerificationError("Ce lien n'est pas valable. Copiez-le en entier depuis le courriel reçu.")
+        if verification.verified_at is None:
+            _check_usable(verification)
+            verification.verified_at = timezone.now()
+            verification.save(update_fields=["verified_at"])
+    return verification
+
+
+def _check_usable(verification: EmailVerification) -> None:
+    if verification.is_expired:
+        raise VerificationError(
+            "Ce code a expiré : il n'est valable qu'une heure. Demandez un nouveau code ci-dessous."
+        )
+
+
+# Sign-up ---------------------------------------------------------------------------------------------------------
+
+
+def email_is_taken(*, email: str) -> bool:
+    return User.objects.filter(email=UserManager.normalize_email(email)).exists()
+
+
+def create_account(*, verification: EmailVerification, password: str) -> User:
+    """Step 5: the address is verified, the password chosen; the account now exists and the email is reserved."""
+    if verification.purpose != VerificationPurpose.SIGNUP or verification.verified_at is None:
+        raise VerificationError("Votre adresse électronique n'est pas encore vérifiée.")
+    if timezone.now() - verification.verified_at > VERIFIED_EMAIL_VALIDITY:
+        raise VerificationError(
+            "La vérification de votre adresse date de plus d'une heure : recommencez l'inscription."
+        )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=verification.email,
+                password=password,
+                email_verified_at=verification.verified_at,
+                signup_completed_at=None,
+            )
+            EmailVerification.objects.filter(email=verification.email, purpose=VerificationPurpose.SIGNUP).delete()
+    except IntegrityError:
+        raise EmailTaken from None
+    return user
+
+
+def update_identity(*, user: User, civility: str, last_name: str, first_name: str, phone: str) -> User:
+    user.civility = civility
+    user.last_name = last_name
+    user.first_name = first_name
+    user.phone = phone
+    user.save(update_fields=["civility", "last_name", "first_name", "phone"])
+    return user
+
+
+def complete_signup(*, user: User, siren: str):
+    """Step 6: attach the account to its company (created from the registry if needed); the account is ready."""
+    from relais.organizations.services import join_organization
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        membership = join_organization(user=user, siren=siren)
+        if user.signup_completed_at is None:
+            user.signup_completed_at = timezone.now()
+            user.save(update_fields=["signup_completed_at"])
+    return membership
+
+
+def purge_abandoned_signups(*, wet_run: bool, now=None) -> tuple[list[str], int]:
+    """Accounts whose sign-up stopped more than ABANDONED_SIGNUP_AFTER ago, and stale verifications.
+
+    Return the addresses of those accounts and the number of verifications; delete them only on a wet run.
+    """
+    now = now or timezone.now()
+    users = User.objects.filter(signup_completed_at__isnull=True, date_joined__lt=now - ABANDONED_SIGNUP_AFTER)
+    # A verification is of no use once expired; a day of margin keeps the hourly resend limit readable.
+    verifications = EmailVerification.objects.filter(expires_at__lt=now - timedelta(days=1))
+    emails = list(users.order_by("date_joined").values_list("email", flat=True))
+    count = verifications.count()
+    if wet_run:
+        with transaction.atomic():
+            users.delete()
+            verifications.delete()
+    return emails, count
+
+
+# Email change ----------------------------------------------------------------------------------------------------
+
+
+def request_email_change(*, user: User, new_email: str) -> EmailVerification:
+    new_email = UserManager.normalize_email(new_email)
+    if email_is_taken(email=new_email):
+        raise EmailTaken
+    return send_verification(email=new_email, purpose=VerificationPurpose.EMAIL_CHANGE, user=user)
+
+
+def confirm_email_change(*, user: User, verification: EmailVerification) -> User:
+    """Replace the address once the new one is verified, and tell the old one."""
+    if (
+        verification.purpose != VerificationPurpose.EMAIL_CHANGE
+        or verification.user_id != user.pk
+        or verification.verified_at is None
+    ):
+        raise VerificationError("Cette vérification ne correspond pas à votre compte.")
+    old_email = user.email
+    try:
+        with transaction.atomic():
+            user.email = verification.email
+            user.email_verified_at = verification.verified_at
+            user.save(update_fields=["email", "email_verified_at"])
+            EmailVerification.objects.filter(user=user, purpose=VerificationPurpose.EMAIL_CHANGE).delete()
+            _security_email(user=user, to=old_email, template="email_changed", context={"new_email": user.email})
+    except IntegrityError:
+        raise EmailTaken from None
+    return user
+
+
+# Password incidents and security emails --------------------------------------------------------------------------
+
+
+def compromised_link_path(*, user: User) -> str:
+    signed = signing.dumps(str(user.public_id), salt=_COMPROMISED_SALT, compress=True)
+    return reverse("accounts:report_compromised_link", kwargs={"signed": signed})
+
+
+def user_from_compromised_link(*, signed: str) -> User | None:
+    try:
+        public_id = signing.loads(signed, salt=_COMPROMISED_SALT, max_age=COMPROMISED_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(public_id=public_id).first()
+
+
+def _security_email(*, user: User, to: str, template: str, context: dict | None = None) -> None:
+    queue_email(
+        to=[to],
+        template=f"accounts/emails/security_{template}",
+        context={
+            "user_name": user.get_short_name(),
+            "compromised_path": compromised_link_path(user=user),
+            "support_email": settings.SUPPORT_EMAIL,
+            **(context or {}),
+        },
+    )
+
+
+def notify_password_changed(*, user: User) -> None:
+    _security_email(user=user, to=user.email, template="password_changed")
+
+
+def send_password_reset(*, user: User) -> None:
+    queue_email(
+        to=[user.email],
+        template="accounts/emails/password_reset",
+        context={
+            "reset_path": reverse(
+                "accounts:password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            ),
+            "user_name": user.get_short_name(),
+        },
+    )
+
+
+def report_compromised_password(*, user: User, ip: str) -> None:
+    """Seed 003 §8: alert support, make the password unusable (which ends every session), email a reset link."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        # Sessions carry a hash of the password: changing it logs the user out everywhere.
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        queue_email(
+            to=[settings.SUPPORT_EMAIL],
+            template="accounts/emails/compromised_support",
+            context={
+                "email": user.email,
+                "public_id": user.public_id,
+                "ip": ip or "inconnue",
+                "reported_at": timezone.now(),
+            },
+        )
+        send_password_reset(user=user)
+
+
+# Deletion and deactivation ---------------------------------------------------------------------------------------
+
+
+def delete_account(*, user: User) -> str:
+    """Seed 003 §6.4: delete the account, which frees its address; return the address, for the goodbye message.
+
+    The row is deleted rather than anonymised: nothing needs it afterwards (memberships go with it, authored
+    records of the services keep an empty author), no personal data is left behind, and the address is free
+    at once without any special case in the unique index.
+    """
+    email = user.email
+    with transaction.atomic():
+        user.delete()
+        queue_email(to=[email], template="accounts/emails/account_deleted", context={})
+    return email
+
+
+def deactivate_users(*, users, reason: str) -> int:
+    """Deactivate (reversible); their sessions end at their next request since the backend refuses them."""
+    return users.filter(is_active=True).update(
+        is_active=False, deactivated_at=timezone.now(), deactivation_reason=reason[:255]
+    )
+
+
+def reactivate_users(*, users) -> int:
+    return users.filter(is_active=False).update(is_active=True, deactivated_at=None, deactivation_reason="")
+
+
+# Two-factor authentication ---------------------------------------------------------------------------------------
+
+
+def two_factor_required(*, user: User) -> bool:
+    """Staff and access managers must use a second factor; for everyone else it is a choice."""
+    if user.is_staff:
+        return True
+    from relais.organizations.services import is_access_manager
+
+    return is_access_manager(user)
+
+
+def has_two_factor(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_totp_device(*, user: User) -> TOTPDevice:
+    """The device being enrolled (its secret is shown as a QR code until the first good code confirms it)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=False)
+
+
+def confirm_totp_device(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device if `token` is right and return fresh backup codes; None if the token is wrong."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        if not device.verify_token(token.strip().replace(" ", "")):
+            return None
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = replace_backup_codes(user=user)
+        _security_email(user=user, to=user.email, template="two_factor_enabled")
+    return codes
+
+
+def replace_backup_codes(*, user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def disable_two_factor(*, user: User) -> None:
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _security_email(user=user, to=user.email, template="two_factor_disabled")

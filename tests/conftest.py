@@ -1,0 +1,12 @@
+import pytest
+from django.test import Client
+
+from tests.accounts.factories import login_with_second_factor
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, with the second factor that staff sessions must have passed."""
+    client = Client()
+    login_with_second_factor(client, admin_user)
+    return client
