@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .forms import ContactForm
+from .services import contact_limit_reached, count_contact, send_contact_message
+
+
+@login_not_required
+def help_page(request):
+    return render(request, "assistance/help.html")
+
+
+def _client_ip(request) -> str:
+    # X-Forwarded-For is not read: anyone can forge it. Behind a reverse proxy that does not pass the client's
+    # address as REMOTE_ADDR, every visitor shares the proxy's counter (stricter, never looser).
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def contact(request):
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    form = ContactForm(request.POST or None, initial=initial)
+    limited = False
+    if request.method == "POST":
+        ip = _client_ip(request)
+        limited = contact_limit_reached(ip=ip)
+        if not limited and form.is_valid():
+            count_contact(ip=ip)
+            if not form.is_spam():
+                with transaction.atomic():
+                    send_contact_message(
+                        name=form.cleaned_data["name"],
+                        email=form.cleaned_data["email"],
+                        siren=form.cleaned_data["siren"] or "",
+                        category=form.cleaned_data["category"],
+                        message=form.cleaned_data["message"],
+                    )
+            # A robot caught by the honeypot sees the same confirmation: nothing tells it it was caught.
+            return redirect("assistance:contact_sent")
+    status = 429 if limited else 200
+    return render(request, "assistance/contact.html", {"form": form, "limited": limited}, status=status)
+
+
+@login_not_required
+def contact_sent(request):
+    return render(request, "assistance/contact_sent.html")
