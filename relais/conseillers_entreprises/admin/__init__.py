@@ -1,1 +1,7 @@
 """Admin of Conseillers-Entreprises, one module per concern (each registers its models)."""
+
+from . import (
+    directory,  # noqa: F401
+    solicitations,  # noqa: F401
+    triage,  # noqa: F401
+)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from relais.core.models import PublicIdModel, TimestampedModel
 
@@ -102,6 +104,19 @@ class TerritorialZone(models.Model):
 
     def __str__(self):
         return f"{self.get_zone_type_display()} {self.code}"
+
+
+# `Expert.has_own_zones` lets routing choose in SQL between the expert's zones and its antenne's. Zones are written
+# from the admin inlines, the CSV import, the demo and the test factories: a signal keeps the flag true exactly when
+# the expert has zones wherever a zone is saved or deleted one by one, where a refresh call could be forgotten.
+# Bulk writes (bulk_create, used by the benchmark) send no signal and set the flag themselves.
+@receiver(post_save, sender=TerritorialZone, dispatch_uid="ce_zone_saved_refresh_own_zones")
+@receiver(post_delete, sender=TerritorialZone, dispatch_uid="ce_zone_deleted_refresh_own_zones")
+def _refresh_has_own_zones(sender, instance, **kwargs):
+    if instance.expert_id is not None:
+        Expert.objects.filter(pk=instance.expert_id).update(
+            has_own_zones=Exists(TerritorialZone.objects.filter(expert_id=OuterRef("pk")))
+        )
 
 
 class InstitutionSubject(models.Model):

@@ -1,0 +1,232 @@
+"""Public filing of a request by a company, without an account (seeds 000 and 001 §4.1–4.2).
+
+A request is keyed by the `submission_token` generated when the form is rendered: a double submit, or a draft
+saved then submitted, always lands on the same row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.companies.models import Establishment
+from relais.companies.registry import EstablishmentResult, RegistryUnavailable, get_registry
+from relais.notifications.services import queue_email
+
+from ..enums import SolicitationAction, SolicitationSource, SolicitationStatus
+from ..models import (
+    BlockedEmail,
+    Landing,
+    Solicitation,
+    SolicitationAnswer,
+    SolicitationEvent,
+    Subject,
+    SubjectQuestion,
+)
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT_CACHE_PREFIX = "conseillers_entreprises:intake:"
+
+
+@dataclass(frozen=True)
+class FilingData:
+    """What the company typed; already cleaned for a submission, raw (but bounded) for a draft."""
+
+    description: str = ""
+    siret: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    origin_url: str = ""
+
+
+@dataclass(frozen=True)
+class EstablishmentLookup:
+    establishment: EstablishmentResult | None
+    # The registry's own French message when it could not answer: the SIRET is accepted on its checksum alone.
+    warning: str = ""
+
+
+def lookup_establishment(*, siret: str) -> EstablishmentLookup:
+    try:
+        return EstablishmentLookup(get_registry().get_establishment(siret))
+    except RegistryUnavailable as error:
+        return EstablishmentLookup(None, warning=str(error))
+
+
+def is_blocked_email(email: str) -> bool:
+    """True when the address, or its domain written "@domaine.fr", is on the spam list."""
+    email = email.strip().lower()
+    domain = "@" + email.rpartition("@")[2]
+    return BlockedEmail.objects.filter(pattern__in=[email, domain]).exists()
+
+
+def _rate_limit() -> tuple[int, int] | None:
+    """(filings, seconds) from settings.CE_INTAKE_RATE_LIMIT ("5/600"); empty or "0" switches the limit off."""
+    value = str(getattr(settings, "CE_INTAKE_RATE_LIMIT", "") or "").strip()
+    match = re.fullmatch(r"(\d+)/(\d+)", value)
+    if not match or int(match.group(1)) == 0:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def is_rate_limited(*, ip: str) -> bool:
+    limit = _rate_limit()
+    if limit is None:
+        return False
+    return (cache.get(RATE_LIMIT_CACHE_PREFIX + ip) or 0) >= limit[0]
+
+
+def rate_limit_minutes() -> int:
+    limit = _rate_limit()
+    return max(1, limit[1] // 60) if limit else 0
+
+
+def _count_filing(ip: str) -> None:
+    limit = _rate_limit()
+    if limit is None:
+        return
+    key = RATE_LIMIT_CACHE_PREFIX + ip
+    # A fixed window that opens with the first filing: add() sets the expiry, incr() keeps it.
+    cache.add(key, 0, timeout=limit[1])
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=limit[1])
+
+
+def _locked_by_token(token: uuid.UUID) -> Solicitation | None:
+    return Solicitation.objects.select_for_update().filter(submission_token=token).first()
+
+
+def _save_new_or_existing(solicitation: Solicitation) -> Solicitation | None:
+    """Insert the row, or return the one a concurrent request with the same token inserted first."""
+    try:
+        with transaction.atomic():
+            solicitation.save()
+    except IntegrityError:
+        return Solicitation.objects.get(submission_token=solicitation.submission_token)
+    return None
+
+
+def _apply(solicitation: Solicitation, *, landing: Landing, subject: Subject, data: FilingData) -> None:
+    solicitation.landing = landing
+    solicitation.subject = subject
+    solicitation.description = data.description
+    solicitation.siret = data.siret
+    solicitation.first_name = data.first_name
+    solicitation.last_name = data.last_name
+    solicitation.phone = data.phone
+    solicitation.email = data.email
+    solicitation.source = SolicitationSource.IFRAME if landing.iframe_allowed else SolicitationSource.SITE
+    if data.origin_url:
+        solicitation.origin_url = data.origin_url
+
+
+def _replace_answers(solicitation: Solicitation, answers: dict[SubjectQuestion, bool], *, is_new: bool) -> None:
+    if not is_new:
+        solicitation.answers.all().delete()
+    if not answers:
+        return
+    SolicitationAnswer.objects.bulk_create(
+        SolicitationAnswer(solicitation=solicitation, question=question, answer=answer)
+        for question, answer in answers.items()
+    )
+
+
+@transaction.atomic
+def submit_solicitation(
+    *,
+    landing: Landing,
+    subject: Subject,
+    submission_token: uuid.UUID,
+    data: FilingData,
+    answers: dict[SubjectQuestion, bool],
+    ip: str,
+) -> tuple[Solicitation, bool]:
+    """File the request; returns it and whether this call filed it (False: the same token was already sent)."""
+    solicitation = _locked_by_token(submission_token)
+    if solicitation is not None and solicitation.status != SolicitationStatus.DRAFT:
+        return solicitation, False
+    is_new = solicitation is None
+    if is_new:
+        solicitation = Solicitation(submission_token=submission_token)
+    now = timezone.now()
+    _apply(solicitation, landing=landing, subject=subject, data=data)
+    solicitation.status = SolicitationStatus.IN_PROGRESS
+    solicitation.submitted_at = now
+    solicitation.terms_accepted_at = now
+    solicitation.establishment = Establishment.objects.filter(siret=data.siret).first()
+    if is_new:
+        concurrent = _save_new_or_existing(solicitation)
+        if concurrent is not None:
+            return concurrent, False
+    else:
+        solicitation.save()
+    _replace_answers(solicitation, answers, is_new=is_new)
+    SolicitationEvent.objects.create(
+        solicitation=solicitation, action=SolicitationAction.SUBMITTED, details={"source": solicitation.source}
+    )
+    queue_email(
+        to=[solicitation.email],
+        template="conseillers_entreprises/emails/filing_confirmation",
+        context={
+            "first_name": solicitation.first_name,
+            "subject_label": subject.label,
+            "description": solicitation.description,
+            "support_email": settings.SUPPORT_EMAIL,
+        },
+    )
+    _count_filing(ip)
+    return solicitation, True
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    landing: Landing,
+    subject: Subject,
+    submission_token: uuid.UUID,
+    data: FilingData,
+    answers: dict[SubjectQuestion, bool],
+    ip: str,
+) -> tuple[Solicitation, bool]:
+    """Keep an unfinished request and email its resume link; returns it and whether it is still a draft."""
+    solicitation = _locked_by_token(submission_token)
+    if solicitation is not None and solicitation.status != SolicitationStatus.DRAFT:
+        return solicitation, False
+    is_new = solicitation is None
+    previous_email = "" if is_new else solicitation.email
+    if is_new:
+        solicitation = Solicitation(submission_token=submission_token, status=SolicitationStatus.DRAFT)
+    _apply(solicitation, landing=landing, subject=subject, data=data)
+    if is_new:
+        concurrent = _save_new_or_existing(solicitation)
+        if concurrent is not None:
+            return concurrent, concurrent.status == SolicitationStatus.DRAFT
+        _count_filing(ip)
+    else:
+        solicitation.save()
+    _replace_answers(solicitation, answers, is_new=is_new)
+    # A second click on "save" must not send the link twice; a corrected address gets it.
+    if solicitation.email != previous_email:
+        queue_email(
+            to=[solicitation.email],
+            template="conseillers_entreprises/emails/filing_resume",
+            context={
+                "first_name": solicitation.first_name,
+                "subject_label": subject.label,
+                "resume_path": reverse("conseillers_entreprises:filing_resume", args=[solicitation.public_id]),
+            },
+        )
+    return solicitation, True

@@ -1,0 +1,69 @@
+// SIRET autocompletion of the filing form: typing a company name (or a SIRET) asks /entreprises/recherche/
+// and lists the establishments found; choosing one fills the SIRET and shows "Votre établissement : …".
+// Without JavaScript the form still works: the server checks the SIRET and shows the establishment.
+(function () {
+  "use strict";
+  var input = document.querySelector("[data-siret-autocomplete]");
+  if (!input) { return; }
+  var list = document.querySelector("[data-siret-suggestions]");
+  var notice = document.querySelector("[data-siret-establishment]");
+  var url = input.getAttribute("data-siret-autocomplete");
+  var timer = null;
+  var lastQuery = "";
+
+  function showNotice(text) {
+    notice.textContent = text;
+    notice.classList.toggle("fr-hidden", !text);
+  }
+
+  function clearList() {
+    list.replaceChildren();
+    list.classList.add("fr-hidden");
+  }
+
+  function choose(result) {
+    input.value = result.siret;
+    showNotice("Votre établissement : " + result.display);
+    clearList();
+    input.focus();
+  }
+
+  function render(results) {
+    list.replaceChildren();
+    results.forEach(function (result) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = result.display + " — SIRET " + result.siret;
+      button.addEventListener("click", function () { choose(result); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    list.classList.toggle("fr-hidden", results.length === 0);
+  }
+
+  function search() {
+    var query = input.value.trim();
+    if (query.length < 3 || query === lastQuery) { return; }
+    lastQuery = query;
+    fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (query !== input.value.trim()) { return; }
+        if (data.error) { showNotice(data.error); }
+        var compact = query.replace(/[\s.]/g, "");
+        var exact = (data.results || []).filter(function (result) { return result.siret === compact; });
+        if (exact.length === 1) { choose(exact[0]); } else { render(data.results || []); }
+      })
+      .catch(function () { clearList(); });
+  }
+
+  input.addEventListener("input", function () {
+    showNotice("");
+    window.clearTimeout(timer);
+    timer = window.setTimeout(search, 300);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { clearList(); }
+  });
+})();

@@ -1,0 +1,409 @@
+import datetime
+
+import pytest
+import time_machine
+
+from relais.companies.models import Establishment
+from relais.conseillers_entreprises.enums import TerritorialLevel, ZoneType
+from relais.conseillers_entreprises.models import Absence, Expert, MatchFilter, TerritorialZone
+from relais.conseillers_entreprises.services import explain_expert, route_need
+from relais.conseillers_entreprises.services.routing import EXPLAIN_MAX_CANDIDATES
+from relais.territories.models import CommuneKind, Epci
+from tests.accounts.factories import UserFactory
+from tests.companies.factories import (
+    CommuneFactory,
+    CompanyFactory,
+    DepartmentFactory,
+    EstablishmentFactory,
+    RegionFactory,
+)
+
+from .factories import (
+    AntenneFactory,
+    ExpertFactory,
+    ExpertSubjectFactory,
+    InstitutionFactory,
+    SubjectFactory,
+    TerritorialZoneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+LYON_METROPOLE = "200046977"
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def territory():
+    """Lyon (with its EPCI and its 1st arrondissement) in Rhône (69), Villeurbanne, and Bordeaux in Gironde (33)."""
+    metropole = Epci.objects.create(siren=LYON_METROPOLE, name="Métropole de Lyon")
+    rhone = DepartmentFactory(insee_code="69", name="Rhône", region=RegionFactory(insee_code="84"))
+    lyon = CommuneFactory(insee_code="69123", name="Lyon", department=rhone, epci=metropole)
+    lyon_1 = CommuneFactory(
+        insee_code="69381",
+        name="Lyon 1er Arrondissement",
+        department=rhone,
+        parent=lyon,
+        kind=CommuneKind.ARRONDISSEMENT,
+    )
+    villeurbanne = CommuneFactory(insee_code="69266", name="Villeurbanne", department=rhone, epci=metropole)
+    gironde = DepartmentFactory(
+        insee_code="33", name="Gironde", region=RegionFactory(insee_code="75", name="Nouvelle-Aquitaine")
+    )
+    bordeaux = CommuneFactory(insee_code="33063", name="Bordeaux", department=gironde)
+    return {"lyon": lyon, "lyon_1": lyon_1, "villeurbanne": villeurbanne, "bordeaux": bordeaux}
+
+
+@pytest.fixture
+def subject():
+    return SubjectFactory(slug="recruter", label="Recruter un ou plusieurs salariés")
+
+
+def establishment_in(commune, **company_fields) -> Establishment:
+    company = CompanyFactory(**company_fields)
+    return EstablishmentFactory(company=company, commune=commune, commune_insee_code=commune.insee_code)
+
+
+def expert_for(subject, *, zones=(), own_zones=(), level=TerritorialLevel.LOCAL, institution=None, **expert_fields):
+    """An expert holding the subject, its antenne covering `zones`, itself covering `own_zones` (override)."""
+    antenne = AntenneFactory(territorial_level=level, **({"institution": institution} if institution else {}))
+    expert = ExpertFactory(antenne=antenne, **expert_fields)
+    ExpertSubjectFactory(expert=expert, institution_subject__subject=subject)
+    for zone_type, code in zones:
+        TerritorialZoneFactory(antenne=antenne, zone_type=zone_type, code=code)
+    for zone_type, code in own_zones:
+        TerritorialZoneFactory(expert=expert, zone_type=zone_type, code=code)
+    expert.refresh_from_db()
+    return expert
+
+
+@pytest.mark.parametrize(
+    ("zone_type", "code"),
+    [
+        (ZoneType.COMMUNE, "69123"),
+        (ZoneType.EPCI, LYON_METROPOLE),
+        (ZoneType.DEPARTMENT, "69"),
+        (ZoneType.REGION, "84"),
+    ],
+)
+def test_each_territorial_level_covers_the_communes_inside_it(territory, subject, zone_type, code):
+    expert = expert_for(subject, zones=[(zone_type, code)])
+    assert route_need(subject=subject, establishment=establishment_in(territory["lyon"])).kept == [expert]
+    assert route_need(subject=subject, establishment=establishment_in(territory["bordeaux"])).kept == []
+
+
+def test_a_zone_on_a_commune_covers_its_arrondissements(territory, subject):
+    parent_zone = expert_for(subject, zones=[(ZoneType.COMMUNE, "69123")])
+    other_commune = expert_for(subject, zones=[(ZoneType.COMMUNE, "69266")])
+    in_arrondissement = establishment_in(territory["lyon_1"])
+    assert route_need(subject=subject, establishment=in_arrondissement).kept == [parent_zone]
+    # The arrondissement has no EPCI of its own: its parent commune's counts.
+    metropole = expert_for(subject, zones=[(ZoneType.EPCI, LYON_METROPOLE)])
+    assert set(route_need(subject=subject, establishment=in_arrondissement).kept) == {parent_zone, metropole}
+    assert other_commune not in route_need(subject=subject, establishment=in_arrondissement).kept
+
+
+def test_establishment_without_commune_link_is_located_by_its_insee_code(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    establishment = EstablishmentFactory(commune=None, commune_insee_code="69123")
+    assert route_need(subject=subject, establishment=establishment).kept == [expert]
+
+
+def test_expert_zones_override_the_antenne_zones(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], own_zones=[(ZoneType.DEPARTMENT, "33")])
+    assert expert.has_own_zones
+    assert route_need(subject=subject, establishment=establishment_in(territory["lyon"])).kept == []
+    assert route_need(subject=subject, establishment=establishment_in(territory["bordeaux"])).kept == [expert]
+
+
+def test_has_own_zones_follows_the_zones(subject):
+    expert = expert_for(subject, own_zones=[(ZoneType.DEPARTMENT, "33")])
+    assert Expert.objects.get(pk=expert.pk).has_own_zones
+    TerritorialZone.objects.filter(expert=expert).delete()
+    assert not Expert.objects.get(pk=expert.pk).has_own_zones
+
+
+def test_national_antenne_covers_all_france_unless_its_expert_has_zones(territory, subject):
+    national = expert_for(subject, level=TerritorialLevel.NATIONAL)
+    restricted = expert_for(subject, level=TerritorialLevel.NATIONAL, own_zones=[(ZoneType.REGION, "84")])
+    assert route_need(subject=subject, establishment=establishment_in(territory["bordeaux"])).kept == [national]
+    assert set(route_need(subject=subject, establishment=establishment_in(territory["lyon"])).kept) == {
+        national,
+        restricted,
+    }
+
+
+def test_subject_must_be_held_through_the_expert_institution(territory, subject):
+    expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    # Holds the subject through another institution's offer: inconsistent data, never routed.
+    stray = ExpertFactory()
+    TerritorialZoneFactory(antenne=stray.antenne, zone_type=ZoneType.DEPARTMENT, code="69")
+    ExpertSubjectFactory(
+        expert=stray, institution_subject__subject=subject, institution_subject__institution=InstitutionFactory()
+    )
+    other_subject = SubjectFactory()
+    establishment = establishment_in(territory["lyon"])
+    assert stray not in route_need(subject=subject, establishment=establishment).kept
+    assert route_need(subject=other_subject, establishment=establishment).kept == []
+    exclusion = explain_expert(expert=stray, subject=subject, establishment=establishment)
+    assert exclusion.rule == "subject"
+    assert exclusion.reason == (
+        f"Sujet : l’équipe ne traite pas « Recruter un ou plusieurs salariés » pour {stray.antenne.institution.name}."
+    )
+
+
+@pytest.mark.parametrize("inactive", ["institution", "antenne", "expert"])
+def test_inactive_experts_antennes_and_institutions_are_never_kept(territory, subject, inactive):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    target = {"institution": expert.antenne.institution, "antenne": expert.antenne, "expert": expert}[inactive]
+    target.is_active = False
+    target.save()
+    establishment = establishment_in(territory["lyon"])
+    assert route_need(subject=subject, establishment=establishment).kept == []
+    explained = route_need(subject=subject, establishment=establishment, explain=True)
+    assert [(e.expert, e.rule) for e in explained.excluded] == [(expert, "inactive")]
+
+
+def test_filters_of_institution_antenne_and_expert_must_all_pass(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    establishment = establishment_in(territory["lyon"], staff_size_code="11", naf_code="62.01Z")
+    MatchFilter.objects.create(institution=expert.antenne.institution, min_staff=10)
+    MatchFilter.objects.create(antenne=expert.antenne, accepted_naf_codes=["62"])
+    expert_filter = MatchFilter.objects.create(expert=expert, excluded_legal_forms=["57"])
+    assert establishment.company.legal_form_code == "5710"
+    assert route_need(subject=subject, establishment=establishment).kept == []
+    exclusion = explain_expert(expert=expert, subject=subject, establishment=establishment)
+    assert (exclusion.rule, exclusion.reason) == (
+        "expert_filter",
+        "Filtre de l’équipe : forme juridique 5710 exclue (57).",
+    )
+    expert_filter.excluded_legal_forms = ["54"]
+    expert_filter.save()
+    assert route_need(subject=subject, establishment=establishment).kept == [expert]
+
+
+def test_first_failing_level_is_the_institution(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    establishment = establishment_in(territory["lyon"], staff_size_code="02")
+    MatchFilter.objects.create(institution=expert.antenne.institution, min_staff=10)
+    MatchFilter.objects.create(antenne=expert.antenne, accepted_naf_codes=["10"])
+    exclusion = explain_expert(expert=expert, subject=subject, establishment=establishment)
+    assert (exclusion.rule, exclusion.reason) == (
+        "institution_filter",
+        "Filtre de l’institution : effectif minimal 10 salariés, l’entreprise en compte 3 à 5.",
+    )
+
+
+def test_filter_scoped_to_subjects_applies_only_to_them(territory, subject):
+    other_subject = SubjectFactory()
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    ExpertSubjectFactory(expert=expert, institution_subject__subject=other_subject)
+    scoped = MatchFilter.objects.create(institution=expert.antenne.institution, accepted_naf_codes=["10.71"])
+    scoped.subjects.add(other_subject)
+    establishment = establishment_in(territory["lyon"], naf_code="62.01Z")
+    establishment.naf_code = "62.01Z"
+    establishment.save()
+    assert route_need(subject=subject, establishment=establishment).kept == [expert]
+    assert route_need(subject=other_subject, establishment=establishment).kept == []
+
+
+@pytest.mark.parametrize(
+    ("filter_fields", "company_fields", "reason"),
+    [
+        (
+            {"min_staff": 10},
+            {"staff_size_code": "NN"},
+            "Filtre de l’institution : effectif minimal 10 salariés, l’effectif de l’entreprise est inconnu.",
+        ),
+        (
+            {"max_staff": 49},
+            {"staff_size_code": ""},
+            "Filtre de l’institution : effectif maximal 49 salariés, l’effectif de l’entreprise est inconnu.",
+        ),
+        (
+            {"min_years_of_existence": 3},
+            {"creation_date": None},
+            "Filtre de l’institution : ancienneté minimale 3 ans, la date de création de l’entreprise est inconnue.",
+        ),
+        (
+            {"accepted_legal_forms": ["57"]},
+            {"legal_form_code": ""},
+            "Filtre de l’institution : formes juridiques acceptées 57, la forme juridique de l’entreprise est "
+            "inconnue.",
+        ),
+    ],
+)
+def test_missing_company_data_rejects(territory, subject, filter_fields, company_fields, reason):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    MatchFilter.objects.create(institution=expert.antenne.institution, **filter_fields)
+    establishment = establishment_in(territory["lyon"], **company_fields)
+    assert route_need(subject=subject, establishment=establishment).kept == []
+    assert explain_expert(expert=expert, subject=subject, establishment=establishment).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("filter_fields", "company_fields", "kept"),
+    [
+        ({"min_years_of_existence": 3}, {"creation_date": datetime.date(2023, 11, 23)}, True),
+        ({"min_years_of_existence": 3}, {"creation_date": datetime.date(2023, 11, 24)}, False),
+        ({"max_years_of_existence": 2}, {"creation_date": datetime.date(2020, 1, 1)}, False),
+        ({"min_staff": 10, "max_staff": 49}, {"staff_size_code": "12"}, True),
+        # A tranche must lie entirely within the bounds: 6 to 9 employees is not certainly at least 8.
+        ({"min_staff": 8}, {"staff_size_code": "03"}, False),
+        ({"max_staff": 20}, {"staff_size_code": "12"}, False),
+        ({"max_staff": 100000}, {"staff_size_code": "53"}, False),
+        ({"min_staff": 0, "max_staff": 0}, {"staff_size_code": "00"}, True),
+        ({"excluded_naf_codes": ["62"]}, {}, False),
+        ({"excluded_naf_codes": ["10.71"]}, {}, True),
+    ],
+)
+def test_filter_bounds(territory, subject, filter_fields, company_fields, kept):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    MatchFilter.objects.create(antenne=expert.antenne, **filter_fields)
+    establishment = establishment_in(territory["lyon"], **company_fields)
+    assert (route_need(subject=subject, establishment=establishment).kept == [expert]) is kept
+
+
+def test_excluded_communes_by_insee_code_including_the_parent_commune(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    MatchFilter.objects.create(expert=expert, excluded_communes=["69123"])
+    assert route_need(subject=subject, establishment=establishment_in(territory["lyon_1"])).kept == []
+    assert route_need(subject=subject, establishment=establishment_in(territory["villeurbanne"])).kept == [expert]
+    exclusion = explain_expert(expert=expert, subject=subject, establishment=establishment_in(territory["lyon"]))
+    assert exclusion.reason == "Filtre de l’équipe : commune Lyon (69123) exclue."
+
+
+def absent(user):
+    return Absence.objects.create(user=user, starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=7))
+
+
+def test_team_all_absent_is_skipped_when_another_team_of_its_institution_covers(territory, subject):
+    institution = InstitutionFactory(name="CCI Lyon Métropole")
+    away = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], institution=institution, name="A")
+    present = expert_for(subject, zones=[(ZoneType.REGION, "84")], institution=institution, name="B")
+    for user in away.users.all():
+        absent(user)
+    half_present = present.users.first()
+    present.users.add(UserFactory())
+    absent(half_present)
+    establishment = establishment_in(territory["lyon"])
+    assert route_need(subject=subject, establishment=establishment).kept == [present]
+    exclusion = explain_expert(expert=away, subject=subject, establishment=establishment)
+    assert (exclusion.rule, exclusion.reason) == (
+        "absence",
+        "Absence : tous les agents de l’équipe sont absents aujourd’hui, une autre équipe de CCI Lyon Métropole "
+        "couvre ce besoin.",
+    )
+    assert explain_expert(expert=present, subject=subject, establishment=establishment) is None
+
+
+def test_team_all_absent_is_kept_when_alone_in_its_institution(territory, subject):
+    away = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    other_institution = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    for user in away.users.all():
+        absent(user)
+    establishment = establishment_in(territory["lyon"])
+    assert set(route_need(subject=subject, establishment=establishment).kept) == {away, other_institution}
+    assert explain_expert(expert=away, subject=subject, establishment=establishment) is None
+
+
+def test_past_absence_and_team_without_agents_do_not_count(territory, subject):
+    institution = InstitutionFactory()
+    without_agents = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], institution=institution, users=[])
+    back = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], institution=institution)
+    Absence.objects.create(user=back.users.get(), starts_on=TODAY.replace(day=1), ends_on=TODAY.replace(day=22))
+    assert set(route_need(subject=subject, establishment=establishment_in(territory["lyon"])).kept) == {
+        without_agents,
+        back,
+    }
+
+
+def test_kept_list_is_ordered_by_institution_antenne_and_name(territory, subject):
+    zones = [(ZoneType.DEPARTMENT, "69")]
+    zebre = InstitutionFactory(name="Zèbre")
+    eco = InstitutionFactory(name="Écureuil")
+    abeille = InstitutionFactory(name="Abeille")
+    experts = [
+        expert_for(subject, zones=zones, institution=zebre, name="A"),
+        expert_for(subject, zones=zones, institution=abeille, name="B"),
+        expert_for(subject, zones=zones, institution=eco, name="C"),
+        expert_for(subject, zones=zones, institution=abeille, name="A"),
+    ]
+    experts[3].antenne = experts[1].antenne
+    experts[3].save()
+    kept = route_need(subject=subject, establishment=establishment_in(territory["lyon"])).kept
+    assert [(e.antenne.institution.name, e.name) for e in kept] == [
+        ("Abeille", "A"),
+        ("Abeille", "B"),
+        ("Écureuil", "C"),
+        ("Zèbre", "A"),
+    ]
+
+
+def test_explanation_reasons_in_rule_order(territory, subject):
+    kept = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], name="Gardée")
+    outside = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "33")], name="Bordelaise")
+    outside_own = expert_for(
+        subject,
+        zones=[(ZoneType.DEPARTMENT, "69")],
+        own_zones=[(ZoneType.COMMUNE, "69266"), (ZoneType.EPCI, "200000001")],
+        name="Villeurbannaise",
+    )
+    filtered = expert_for(subject, zones=[(ZoneType.REGION, "84")], name="Filtrée")
+    MatchFilter.objects.create(antenne=filtered.antenne, min_years_of_existence=3)
+    establishment = establishment_in(territory["lyon"], creation_date=datetime.date(2025, 1, 1))
+    routing = route_need(subject=subject, establishment=establishment, explain=True)
+    assert routing.kept == [kept]
+    assert routing.kept == route_need(subject=subject, establishment=establishment).kept
+    reasons = {exclusion.expert: (exclusion.rule, exclusion.reason) for exclusion in routing.excluded}
+    assert reasons == {
+        # Gironde is in another region: the explanation lists the establishment's region and national teams only.
+        filtered: ("antenne_filter", "Filtre de l’antenne : ancienneté minimale 3 ans, l’entreprise a 1 an."),
+        outside_own: (
+            "territory",
+            "Hors territoire : l’équipe couvre EPCI 200000001, Villeurbanne (69266), pas Métropole de Lyon.",
+        ),
+    }
+    exclusion = explain_expert(expert=outside, subject=subject, establishment=establishment)
+    assert (exclusion.rule, exclusion.reason) == (
+        "territory",
+        "Hors territoire : l’antenne couvre Gironde (33), pas Rhône (69).",
+    )
+    assert explain_expert(expert=kept, subject=subject, establishment=establishment) is None
+
+
+def test_explanation_is_capped_with_a_note(territory, subject, monkeypatch):
+    monkeypatch.setattr("relais.conseillers_entreprises.services.routing.EXPLAIN_MAX_CANDIDATES", 2)
+    for _ in range(4):
+        expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], users=[])
+    routing = route_need(subject=subject, establishment=establishment_in(territory["lyon"]), explain=True)
+    assert len(routing.kept) == 2
+    assert routing.omitted_candidates == 2
+    assert routing.note.startswith("2 autres équipes traitant ce sujet")
+    assert EXPLAIN_MAX_CANDIDATES == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_constant_query_count_whatever_the_number_of_experts(territory, subject, count, django_assert_max_num_queries):
+    institution = InstitutionFactory()
+    MatchFilter.objects.create(institution=institution, min_staff=1)
+    for index in range(count):
+        expert = expert_for(
+            subject,
+            zones=[(ZoneType.DEPARTMENT, "69")],
+            own_zones=[(ZoneType.COMMUNE, "69123")] if index % 2 else [],
+            institution=institution,
+        )
+        MatchFilter.objects.create(expert=expert, excluded_naf_codes=["01"]).subjects.add(subject)
+        absent(expert.users.get())
+    establishment = Establishment.objects.select_related("company").get(pk=establishment_in(territory["lyon"]).pk)
+    with django_assert_max_num_queries(7):
+        assert len(route_need(subject=subject, establishment=establishment).kept) == count
+    with django_assert_max_num_queries(12):
+        assert len(route_need(subject=subject, establishment=establishment, explain=True).kept) == count
