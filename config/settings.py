@@ -62,12 +62,21 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "relais.core",
     "relais.accounts",
     "relais.territories",
     "relais.companies",
     "relais.notifications",
+    "relais.organizations",
     "relais.conseillers_entreprises",
+    "relais.legal",
+    "relais.assistance",
+    # Before oauth2_provider: its templates (consent page) override the toolkit's.
+    "relais.sso",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -78,12 +87,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relais.core.middleware.MaintenanceModeMiddleware",
+    # Before the terms: a half-finished sign-up or a missing second factor comes first.
+    "relais.accounts.middleware.AccountSetupMiddleware",
+    "relais.legal.middleware.TermsAcceptanceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +159,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+# Counts failed logins per account and per IP address (relais/accounts/throttling.py).
+AUTHENTICATION_BACKENDS = ["relais.accounts.backends.ThrottledModelBackend"]
+# Behind a reverse proxy, the request header that carries the visitor's address (e.g. HTTP_X_REAL_IP or
+# HTTP_X_FORWARDED_FOR): without it every visitor would share the proxy's address in the login throttling.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+OTP_TOTP_ISSUER = "Relais"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -157,7 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "relais.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # A superset of Django's CommonPasswordValidator list: common and breached passwords (relais/accounts/data/).
+    {"NAME": "relais.accounts.validators.BreachedPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
@@ -211,9 +231,58 @@ TASKS = {
 # Maintenance (seed 000 art. 7): the environment switch wins over the one in the admin.
 MAINTENANCE_MODE = env.bool("MAINTENANCE_MODE", default=False)
 
+# Terms of use: how long a process trusts its copy of the current versions (0 in tests, whose transactions
+# roll back versions that a cache would otherwise keep alive for the next tests).
+LEGAL_TERMS_CACHE_SECONDS = 0 if TESTING else 60
+
+# Single sign-on: Relais is the OpenID Connect provider of the catalogue's services (authorisation code + PKCE).
+if PRODUCTION:
+    from relais.sso.keys import from_environment
+
+    OIDC_RSA_PRIVATE_KEY = from_environment(env.str("OIDC_RSA_PRIVATE_KEY"))
+elif TESTING:
+    from relais.sso.keys import generate_private_key_pem
+
+    OIDC_RSA_PRIVATE_KEY = generate_private_key_pem()
+else:
+    from relais.sso.keys import development_private_key, from_environment
+
+    _oidc_key = env.str("OIDC_RSA_PRIVATE_KEY", default="")
+    OIDC_RSA_PRIVATE_KEY = from_environment(_oidc_key) if _oidc_key else development_private_key(VAR_DIR / "oidc.key")
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    # A fixed issuer: the ID tokens must not depend on the host or scheme a request came through.
+    "OIDC_ISS_ENDPOINT": f"{SITE_URL}/oidc",
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+    "OAUTH2_VALIDATOR_CLASS": "relais.sso.validators.RelaisOAuth2Validator",
+    "SCOPES": {
+        "openid": "votre identifiant de connexion unique",
+        "profile": "vos nom et prénom",
+        "email": "votre adresse électronique",
+        "organizations": "vos organisations, vos habilitations et vos rôles de responsable des accès",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 30,
+    # OAuth 2.0 Security BCP (RFC 9700), the toolkit's defaults from 4.0 on: no implicit or password grant, no
+    # "plain" PKCE, no token in query strings, `iss` in the authorisation response, hashed tokens at rest,
+    # a replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+}
+
 # Company registry: "offline" answers from the local tables, "api" calls the public API Recherche d'entreprises.
 COMPANIES_BACKEND = env.str("COMPANIES_BACKEND", default="offline")
 RECHERCHE_ENTREPRISES_URL = env.str("RECHERCHE_ENTREPRISES_URL", default="https://recherche-entreprises.api.gouv.fr")
+CE_INTAKE_RATE_LIMIT = env.str("CE_INTAKE_RATE_LIMIT", default="5/600")
 
 # Security headers
 X_FRAME_OPTIONS = "DENY"
@@ -222,6 +291,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Closing the browser ends the session (shared computers in public places); SESSION_COOKIE_AGE bounds it otherwise.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 CSRF_COOKIE_HTTPONLY = True
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

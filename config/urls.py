@@ -10,6 +10,10 @@ urlpatterns = [
     path("compte/", include("relais.accounts.urls")),
     path("territoires/", include("relais.territories.urls")),
     path("entreprises/", include("relais.companies.urls")),
+    path("organisations/", include("relais.organizations.urls")),
+    path("cgu/", include("relais.legal.urls")),
+    path("aide/", include("relais.assistance.urls")),
+    path("oidc/", include("relais.sso.urls")),
     path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]

@@ -7,6 +7,11 @@ accounts also defines `demo_accounts() -> list[tuple[email, role]]`, printed by 
 DEMO_MODULES = [
     "relais.accounts.demo",
     "relais.companies.demo",
+    "relais.conseillers_entreprises.demo",
+    "relais.conseillers_entreprises.demo_triage",
+    "relais.organizations.demo",
+    # Last: it accepts the current terms for every demo account created before it.
+    "relais.legal.demo",
 ]
 
 # One password for every demo account, printed by `seed_demo` and `run_platform`; it meets the password policy.

@@ -26,7 +26,7 @@ SERVICES = (
             "développement commercial, numérique, difficultés financières, investissement, transmission, "
             "santé et sécurité au travail, transition écologique et RSE."
         ),
-        url="/#conseillers-entreprises",
+        url="/aide-entreprise/accueil/",
     ),
     Service(
         slug="portail",

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from relais.sso.keys import generate_private_key_pem
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,6 +22,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "SITE_URL": "https://relais.exemple.gouv.fr",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "EMAIL_URL": "smtp://localhost:25",
+        # One line with literal "\\n", as hosting consoles take it.
+        "OIDC_RSA_PRIVATE_KEY": generate_private_key_pem().replace("\n", "\\n"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -40,3 +44,18 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_oidc_signing_key(tmp_path):
+    environment = {
+        **clean_environment(),
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "relais.exemple.gouv.fr",
+    }
+    environment.pop("OIDC_RSA_PRIVATE_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "OIDC_RSA_PRIVATE_KEY" in result.stderr

@@ -4,14 +4,14 @@ from django.urls import reverse
 
 from relais.notifications.enums import EmailStatus
 from relais.notifications.models import MAX_ATTEMPTS, Email
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
     return client
 
 

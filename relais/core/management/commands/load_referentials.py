@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Charge ou met à jour les référentiels embarqués (territoires, thèmes et sujets). Sans changement, "
+        "Charge ou met à jour les référentiels embarqués (territoires, sujets de Conseillers-Entreprises, "
+        "catalogue des services numériques, conditions d'utilisation). Sans changement, "
         "ne fait rien et rend la main en quelques secondes."
     )
 
@@ -13,4 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         call_command("import_territories", force=force, stdout=self.stdout, stderr=self.stderr)
-        call_command("import_subjects", stdout=self.stdout, stderr=self.stderr)
+        for command in ("import_subjects", "import_digital_services", "import_terms"):
+            call_command(command, stdout=self.stdout, stderr=self.stderr)
