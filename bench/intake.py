@@ -18,9 +18,6 @@ from urllib.parse import urlencode
 
 from run import HOST, ROOT, _latency_ms, free_port, relais_env, run, start_gunicorn, stop, wait_ready
 
-sys.path.insert(0, str(ROOT))
-from relais.sso.keys import generate_private_key_pem  # noqa: E402
-
 SUBJECT = "strategie"
 SIRET = "41816609600069"
 FORM_PATH = f"/aide-entreprise/accueil/demande/{SUBJECT}/"
@@ -134,8 +131,6 @@ def main() -> None:
     try:
         # The rate limit would refuse all but the first filings of this single client.
         env = {**relais_env(tmp, args.database_url), "CE_INTAKE_RATE_LIMIT": "0"}
-        # Production settings require the single sign-on signing key; a throwaway one serves the bench.
-        env.setdefault("OIDC_RSA_PRIVATE_KEY", generate_private_key_pem())
         manage = [sys.executable, str(ROOT / "manage.py")]
         run([*manage, "migrate", "--noinput"], env=env, cwd=ROOT)
         run([*manage, "collectstatic", "--noinput"], env=env, cwd=ROOT)

@@ -23,6 +23,9 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(ROOT))
+from relais.sso.keys import generate_private_key_pem  # noqa: E402
+
 NAIVE_DIR = BENCH_DIR / "naive"
 HOST = "127.0.0.1"
 
@@ -77,6 +80,8 @@ def relais_env(tmp: Path, database_url: str | None) -> dict:
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'relais.sqlite3'}",
         "STATIC_ROOT": str(tmp / "static"),
         "LOG_LEVEL": "WARNING",
+        # Production settings require the single sign-on signing key; a throwaway one serves the bench.
+        "OIDC_RSA_PRIVATE_KEY": os.environ.get("OIDC_RSA_PRIVATE_KEY") or generate_private_key_pem(),
     }
 
 
