@@ -13,7 +13,7 @@ from .models import User
 DEMO_TOTP_KEY = "52656c6169732d64656d6f2d746f74702d6b6579"
 DEMO_TOTP_SECRET = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 DEMO_BACKUP_CODE = "relaisdemo2026"
-_TWO_FACTOR_HINT = f"2FA : clé TOTP {DEMO_TOTP_SECRET} ou code de secours {DEMO_BACKUP_CODE}"
+TWO_FACTOR_HINT = f"2FA : clé TOTP {DEMO_TOTP_SECRET} ou code de secours {DEMO_BACKUP_CODE}"
 
 # (email, first name, last name, role shown to the person who runs the demo, staff, superuser)
 DEMO_ACCOUNTS = [
@@ -21,7 +21,7 @@ DEMO_ACCOUNTS = [
         "admin@relais.test",
         "Camille",
         "Administratrice",
-        f"Administration (tous les droits) ; {_TWO_FACTOR_HINT}",
+        f"Administration (tous les droits) ; {TWO_FACTOR_HINT}",
         True,
         True,
     ),

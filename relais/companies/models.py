@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from .enums import CompanySource
+from .labels import legal_form_label, naf_label, staff_size_label
 from .validators import validate_siren, validate_siret
 
 
@@ -63,6 +64,18 @@ class Company(models.Model):
         self.search_name = normalize_search_text(self.name)[:255]
         super().save(*args, **kwargs)
 
+    @property
+    def legal_form_label(self) -> str:
+        return legal_form_label(self.legal_form_code)
+
+    @property
+    def naf_label(self) -> str:
+        return naf_label(self.naf_code)
+
+    @property
+    def staff_size_label(self) -> str:
+        return staff_size_label(self.staff_size_code)
+
 
 class Establishment(models.Model):
     """An establishment (SIRET) of a company, cached locally."""
@@ -116,3 +129,11 @@ class Establishment(models.Model):
             commune_name=self.commune.name if self.commune else self.commune_name,
         )
         super().save(*args, **kwargs)
+
+    @property
+    def naf_label(self) -> str:
+        return naf_label(self.naf_code)
+
+    @property
+    def staff_size_label(self) -> str:
+        return staff_size_label(self.staff_size_code)

@@ -3,6 +3,7 @@ declarant and pending access requests."""
 
 from django.db import transaction
 
+from relais.accounts.demo import TWO_FACTOR_HINT, ensure_demo_second_factor
 from relais.accounts.models import User
 from relais.core.demo import DEMO_PASSWORD
 
@@ -48,6 +49,9 @@ DEMO_ACCOUNTS = [
     ),
     ("admin.applicatif@relais.test", "Agnès", "Dgefp", "Administratrice applicative de DECA", ""),
 ]
+
+
+SECOND_FACTOR_ACCOUNTS = ("responsable.acces@relais.test", "boulangerie@relais.test")
 
 
 def _user(email: str) -> User:
@@ -117,7 +121,13 @@ def load_demo() -> None:
             message="Je prépare les contrats d'apprentissage de la rentrée.",
         )
     deca.application_administrators.add(users["admin.applicatif@relais.test"])
+    # Access managers must use a second factor: give them the demo one so that the demo can be played.
+    for email in SECOND_FACTOR_ACCOUNTS:
+        ensure_demo_second_factor(users[email])
 
 
 def demo_accounts() -> list[tuple[str, str]]:
-    return [(email, role) for email, _first, _last, role, _siren in DEMO_ACCOUNTS]
+    return [
+        (email, f"{role} ; {TWO_FACTOR_HINT}" if email in SECOND_FACTOR_ACCOUNTS else role)
+        for email, _first, _last, role, _siren in DEMO_ACCOUNTS
+    ]
