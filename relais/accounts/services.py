@@ -175,12 +175,19 @@ def update_identity(*, user: User, civility: str, last_name: str, first_name: st
 
 
 def complete_signup(*, user: User, siren: str):
-    """Step 6: attach the account to its company (created from the registry if needed); the account is ready."""
+    """Step 6: attach the account to its company (created from the registry if needed); the account is ready.
+
+    The portal terms, accepted with this last step, are recorded at once: no blocking page right after sign-up.
+    """
+    from relais.legal.services import accept_terms, current_terms
     from relais.organizations.services import join_organization
 
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         membership = join_organization(user=user, siren=siren)
+        portal_terms = current_terms("portail")
+        if portal_terms is not None:
+            accept_terms(user=user, versions=[portal_terms])
         if user.signup_completed_at is None:
             user.signup_completed_at = timezone.now()
             user.save(update_fields=["signup_completed_at"])

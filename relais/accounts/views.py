@@ -264,7 +264,7 @@ def signup_company(request):
         return redirect("accounts:signup_identity")
     action = request.POST.get("action")
     search_form = forms.CompanySearchForm(request.POST if action == "search" else None)
-    context = {"search_form": search_form, "company": None, "results": []}
+    context = {"search_form": search_form, "company": None, "results": [], "terms_error": ""}
     try:
         if action == "search" and search_form.is_valid():
             query = search_form.cleaned_data["query"]
@@ -278,7 +278,9 @@ def signup_company(request):
             choice = forms.CompanyChoiceForm(request.POST)
             if choice.is_valid():
                 company = _company_or_error(search_form, choice.cleaned_data["siren"])
-                if company is not None and action == "confirm":
+                if company is not None and action == "confirm" and not request.POST.get("accept_terms"):
+                    context["terms_error"] = "Acceptez les conditions générales d'utilisation pour créer votre compte."
+                elif company is not None and action == "confirm":
                     services.complete_signup(user=user, siren=company.siren)
                     messages.success(request, "Votre compte est créé. Bienvenue sur Relais !")
                     return redirect("accounts:profile")

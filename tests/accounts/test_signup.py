@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from relais.accounts.enums import SignupStep
 from relais.accounts.models import EmailVerification, User
+from relais.legal.models import TermsAcceptance, TermsVersion
 from tests.companies.factories import EstablishmentFactory
 
 from .factories import PASSWORD, UserFactory
@@ -83,10 +84,17 @@ def test_full_signup_with_the_code(client, django_capture_on_commit_callbacks):
     response = client.post("/compte/inscription/entreprise/", {"action": "search", "query": siren})
     content = page(response)
     assert "SOIERIE DU RHÔNE" in content and "3 QUAI SAINT-VINCENT" in content and "Lyon" in content
+    portal_terms = TermsVersion.objects.create(scope="portail", version="2024-01", body="Texte des CGU.")
     response = client.post("/compte/inscription/entreprise/", {"action": "confirm", "siren": siren})
+    assert "Acceptez les conditions générales d'utilisation" in page(response)
+    response = client.post(
+        "/compte/inscription/entreprise/", {"action": "confirm", "siren": siren, "accept_terms": "1"}
+    )
     assert response["Location"] == "/compte/"
     user.refresh_from_db()
     assert user.signup_completed_at is not None
+    # The terms accepted with the last step are recorded: no blocking page right after sign-up.
+    assert TermsAcceptance.objects.filter(user=user, version=portal_terms).exists()
     assert user.memberships.get().organization.siren == siren
     assert client.get("/compte/").status_code == 200
 
