@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "relais.core.context_processors.site",
+                "relais.conseillers_entreprises.permissions.support_context",
             ],
         },
     },

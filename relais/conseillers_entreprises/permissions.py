@@ -18,3 +18,17 @@ def support_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# Read at login and kept in the session: the header shows the support entry point on every page, and asking the
+# permission there would cost two queries per page for every logged-in person.
+SUPPORT_SESSION_KEY = "conseillers_entreprises_support"
+
+
+def remember_support_role(sender, request, user, **kwargs) -> None:
+    request.session[SUPPORT_SESSION_KEY] = is_support(user)
+
+
+def support_context(request) -> dict:
+    session = getattr(request, "session", None)
+    return {"is_ce_support": bool(session and session.get(SUPPORT_SESSION_KEY))}

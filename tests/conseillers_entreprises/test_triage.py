@@ -164,6 +164,13 @@ def test_logged_in_user_without_the_permission_gets_403(client):
         assert client.post(url).status_code == 403
 
 
+def test_header_shows_the_queue_to_support_only(client, support):
+    client.force_login(UserFactory())
+    assert "Demandes reçues" not in client.get("/").content.decode()
+    client.force_login(support)
+    assert "Demandes reçues" in client.get("/").content.decode()
+
+
 def test_unknown_solicitation_is_404(client, support):
     client.force_login(support)
     assert client.get(reverse("conseillers_entreprises:triage_solicitation", args=[uuid.uuid4()])).status_code == 404
