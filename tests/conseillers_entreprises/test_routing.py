@@ -213,6 +213,28 @@ def test_filter_scoped_to_subjects_applies_only_to_them(territory, subject):
     assert route_need(subject=other_subject, establishment=establishment).kept == []
 
 
+def test_filter_scoped_to_subjects_is_explained_only_for_them(territory, subject):
+    other_subject = SubjectFactory()
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    ExpertSubjectFactory(expert=expert, institution_subject__subject=other_subject)
+    scoped = MatchFilter.objects.create(antenne=expert.antenne, accepted_naf_codes=["10.71"])
+    scoped.subjects.add(other_subject, SubjectFactory())
+    establishment = establishment_in(territory["lyon"], naf_code="62.01Z")
+    assert route_need(subject=subject, establishment=establishment, explain=True).excluded == []
+    assert explain_expert(expert=expert, subject=subject, establishment=establishment) is None
+    explained = route_need(subject=other_subject, establishment=establishment, explain=True)
+    assert [(e.expert, e.rule) for e in explained.excluded] == [(expert, "antenne_filter")]
+
+
+def test_team_covered_several_ways_is_kept_once(territory, subject):
+    national = expert_for(
+        subject, level=TerritorialLevel.NATIONAL, zones=[(ZoneType.DEPARTMENT, "69"), (ZoneType.COMMUNE, "69123")]
+    )
+    own = expert_for(subject, own_zones=[(ZoneType.REGION, "84"), (ZoneType.EPCI, LYON_METROPOLE)])
+    assert set(route_need(subject=subject, establishment=establishment_in(territory["lyon_1"])).kept) == {national, own}
+    assert len(route_need(subject=subject, establishment=establishment_in(territory["lyon_1"])).kept) == 2
+
+
 @pytest.mark.parametrize(
     ("filter_fields", "company_fields", "reason"),
     [
@@ -403,7 +425,7 @@ def test_constant_query_count_whatever_the_number_of_experts(territory, subject,
         MatchFilter.objects.create(expert=expert, excluded_naf_codes=["01"]).subjects.add(subject)
         absent(expert.users.get())
     establishment = Establishment.objects.select_related("company").get(pk=establishment_in(territory["lyon"]).pk)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert len(route_need(subject=subject, establishment=establishment).kept) == count
     with django_assert_max_num_queries(12):
         assert len(route_need(subject=subject, establishment=establishment, explain=True).kept) == count

@@ -45,6 +45,8 @@ class Antenne(TimestampedModel):
         verbose_name = "antenne"
         verbose_name_plural = "antennes"
         ordering = ["institution__name", "name"]
+        # Routing looks up the national antennes on each need.
+        indexes = [models.Index(fields=["territorial_level"], name="ce_antenne_territorial_level")]
         constraints = [models.UniqueConstraint(fields=["institution", "name"], name="ce_antenne_unique_name")]
 
     def __str__(self):
@@ -93,7 +95,8 @@ class TerritorialZone(models.Model):
     class Meta:
         verbose_name = "zone territoriale"
         verbose_name_plural = "zones territoriales"
-        indexes = [models.Index(fields=["zone_type", "code"], name="ce_zone_type_code")]
+        # Covering for routing: the zones of a place and their owners are read from the index alone.
+        indexes = [models.Index(fields=["zone_type", "code", "expert", "antenne"], name="ce_zone_type_code_owner")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(antenne__isnull=False, expert__isnull=True) | Q(antenne__isnull=True, expert__isnull=False),

@@ -19,13 +19,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from relais.companies.models import normalize_search_text
 from relais.territories.models import Commune, Department, Epci, Region
 
 from ..enums import TerritorialLevel, ZoneType
-from ..models import Absence, Antenne, Expert, ExpertSubject, MatchFilter, Subject, TerritorialZone
+from ..models import Expert, ExpertSubject, MatchFilter, Subject, TerritorialZone
 
 RULE_INACTIVE = "inactive"
 RULE_SUBJECT = "subject"
@@ -121,18 +122,6 @@ class _Place:
         codes.add((ZoneType.REGION, self.commune.region.insee_code))
         return frozenset(codes)
 
-    def zone_q(self) -> Q | None:
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for zone_type, code in sorted(self.codes):
-            by_type[zone_type].append(code)
-        queries = [Q(zone_type=zone_type, code__in=codes) for zone_type, codes in by_type.items()]
-        if not queries:
-            return None
-        query = queries[0]
-        for other in queries[1:]:
-            query |= other
-        return query
-
     def describe(self, zone_type: str) -> str:
         """The establishment's place at the level of a zone type, for "outside the territory" reasons."""
         if self.commune is None:
@@ -156,11 +145,12 @@ class _Need:
 
 
 def _need(subject: Subject, establishment) -> _Need:
-    communes = Commune.objects.select_related("department", "region", "epci", "parent__epci")
+    # Both keys are unique: no ORDER BY (`.first()` would add one) and at most one row.
+    communes = Commune.objects.select_related("department", "region", "epci", "parent__epci").order_by()
     if establishment.commune_id is not None:
-        commune = communes.filter(pk=establishment.commune_id).first()
+        commune = next(iter(communes.filter(pk=establishment.commune_id)), None)
     elif establishment.commune_insee_code:
-        commune = communes.filter(insee_code=establishment.commune_insee_code).first()
+        commune = next(iter(communes.filter(insee_code=establishment.commune_insee_code)), None)
     else:
         commune = None
     parent = commune.parent if commune is not None else None
@@ -201,29 +191,57 @@ def _sorted(experts) -> list[Expert]:
     return sorted(experts, key=key)
 
 
+# The ids of the covering, active teams holding the subject. Raw SQL because the ORM cannot put a UNION inside
+# `IN (…)`, and a single select with OR-ed conditions over several tables makes SQLite scan every expert. Each branch
+# of the UNION starts from an index:
+# 1. teams with their own zones among the zones covering the place — `{place}` stands for one
+#    `(zone.zone_type = %s AND zone.code = %s)` per pair, OR-ed (covering index on zone_type, code, owners);
+# 2. teams without zones of their own whose antenne has such a zone (same index, then expert.antenne_id);
+# 3. teams without zones of their own in a national antenne (index on territorial_level).
+# The outer select keeps the active teams of active antennes and institutions that hold the subject through their own
+# institution's offer (unique indexes on (institution, subject) and expertsubject.expert_id). Few joins: PostgreSQL
+# plans this query on every call, and its planning time grows fast with the number of joined tables.
+_COVERING_SQL = """
+SELECT expert.id
+FROM conseillers_entreprises_expert expert
+JOIN conseillers_entreprises_antenne antenne ON antenne.id = expert.antenne_id
+JOIN conseillers_entreprises_institution institution ON institution.id = antenne.institution_id
+WHERE expert.is_active AND antenne.is_active AND institution.is_active
+AND EXISTS (
+    SELECT 1 FROM conseillers_entreprises_expertsubject held
+    JOIN conseillers_entreprises_institutionsubject offer ON offer.id = held.institution_subject_id
+    WHERE held.expert_id = expert.id AND offer.subject_id = %s AND offer.institution_id = antenne.institution_id
+)
+AND expert.id IN (
+    SELECT zone.expert_id FROM conseillers_entreprises_territorialzone zone
+    WHERE zone.expert_id IS NOT NULL AND ({place})
+    UNION
+    SELECT team.id FROM conseillers_entreprises_territorialzone zone
+    JOIN conseillers_entreprises_expert team ON team.antenne_id = zone.antenne_id
+    WHERE NOT team.has_own_zones AND ({place})
+    UNION
+    SELECT team.id FROM conseillers_entreprises_antenne national
+    JOIN conseillers_entreprises_expert team ON team.antenne_id = national.id
+    WHERE national.territorial_level = %s AND NOT team.has_own_zones
+)
+"""
+
+
 def _covering_experts(need: _Need) -> list[Expert]:
-    """Three indexed queries rather than one with OR-ed subqueries, which SQLite answers by scanning every expert:
-    the zones matching the place (index on zone_type, code), the national antennes, then the teams by id."""
-    own_ids: set[int] = set()
-    antenne_ids = set(Antenne.objects.filter(territorial_level=TerritorialLevel.NATIONAL).values_list("pk", flat=True))
-    zone_q = need.place.zone_q()
-    if zone_q is not None:
-        for expert_id, antenne_id in TerritorialZone.objects.filter(zone_q).values_list("expert_id", "antenne_id"):
-            if expert_id:
-                own_ids.add(expert_id)
-            else:
-                antenne_ids.add(antenne_id)
-    if not own_ids and not antenne_ids:
-        return []
-    return list(
-        _experts(need.subject).filter(
-            Q(pk__in=own_ids) | Q(has_own_zones=False, antenne_id__in=antenne_ids),
-            holds_subject=True,
-            is_active=True,
-            antenne__is_active=True,
-            antenne__institution__is_active=True,
+    """The teams kept by activity, subject and territory, in two queries whatever the size of the directory."""
+    pairs = sorted(need.place.codes)
+    place = " OR ".join(["(zone.zone_type = %s AND zone.code = %s)"] * len(pairs)) or "1 = 0"
+    place_params = [value for pair in pairs for value in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COVERING_SQL.format(place=place),
+            [need.subject.pk, *place_params, *place_params, TerritorialLevel.NATIONAL],
         )
-    )
+        expert_ids = [expert_id for (expert_id,) in cursor.fetchall()]
+    if not expert_ids:
+        return []
+    # A separate query rather than `pk__in=RawSQL(…)`: PostgreSQL plans the combination badly.
+    return list(Expert.objects.select_related("antenne__institution").filter(pk__in=expert_ids).order_by())
 
 
 def _explanation_candidates(need: _Need) -> tuple[list[Expert], int]:
@@ -431,21 +449,48 @@ def _filter_failure(match_filter: MatchFilter, need: _Need) -> str | None:
     return None
 
 
-class _Filters:
-    """The match filters of the candidates' institutions, antennes and experts, in two queries."""
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
-    def __init__(self, experts: list[Expert]):
+
+# Raw SQL, one query and no prefetch of the filters' subjects: a filter applies to the need when it is scoped to no
+# subject or to the need's one (unique index on (matchfilter, subject)). `{…}` are the placeholders of the owner ids.
+_FILTERS_SQL = """
+SELECT match_filter.*
+FROM conseillers_entreprises_matchfilter match_filter
+WHERE (
+    match_filter.institution_id IN ({institutions})
+    OR match_filter.antenne_id IN ({antennes})
+    OR match_filter.expert_id IN ({experts})
+) AND (
+    NOT EXISTS (
+        SELECT 1 FROM conseillers_entreprises_matchfilter_subjects scope
+        WHERE scope.matchfilter_id = match_filter.id
+    ) OR EXISTS (
+        SELECT 1 FROM conseillers_entreprises_matchfilter_subjects scope
+        WHERE scope.matchfilter_id = match_filter.id AND scope.subject_id = %s
+    )
+)
+ORDER BY match_filter.id
+"""
+
+
+class _Filters:
+    """The match filters of the candidates' institutions, antennes and experts that apply to the subject."""
+
+    def __init__(self, experts: list[Expert], subject: Subject):
         self.by_level: dict[tuple[str, int], list[MatchFilter]] = defaultdict(list)
         if not experts:
             return
-        filters = MatchFilter.objects.filter(
-            Q(institution_id__in={e.antenne.institution_id for e in experts})
-            | Q(antenne_id__in={e.antenne_id for e in experts})
-            | Q(expert_id__in={e.pk for e in experts})
-        ).prefetch_related("subjects")
-        for match_filter in filters:
-            # Read once here rather than through a new queryset for each team sharing the filter.
-            match_filter.subject_ids = {subject.pk for subject in match_filter.subjects.all()}
+        institutions = list({e.antenne.institution_id for e in experts})
+        antennes = list({e.antenne_id for e in experts})
+        expert_ids = [e.pk for e in experts]
+        sql = _FILTERS_SQL.format(
+            institutions=_placeholders(institutions),
+            antennes=_placeholders(antennes),
+            experts=_placeholders(expert_ids),
+        )
+        for match_filter in MatchFilter.objects.raw(sql, [*institutions, *antennes, *expert_ids, subject.pk]):
             if match_filter.institution_id:
                 key = (RULE_INSTITUTION_FILTER, match_filter.institution_id)
             elif match_filter.antenne_id:
@@ -462,32 +507,39 @@ class _Filters:
         }
         for rule, prefix in _FILTER_LEVELS:
             for match_filter in self.by_level[(rule, owners[rule])]:
-                if match_filter.subject_ids and need.subject.pk not in match_filter.subject_ids:
-                    continue
                 failure = _filter_failure(match_filter, need)
                 if failure:
                     return Exclusion(expert, rule, f"{prefix} : {failure}.")
         return None
 
 
+# Raw SQL for a cheap query: each agent of the teams, and whether they are absent today (index on absence.user_id).
+_ABSENT_AGENTS_SQL = """
+SELECT member.expert_id, EXISTS (
+    SELECT 1 FROM conseillers_entreprises_absence absence
+    WHERE absence.user_id = member.user_id AND absence.starts_on <= %s AND absence.ends_on >= %s
+)
+FROM conseillers_entreprises_expert_users member
+WHERE member.expert_id IN ({experts})
+"""
+
+
 def _absent_expert_ids(experts: list[Expert], today: datetime.date) -> set[int]:
     """Teams with at least one agent, all of them absent today (a team without agents is not absent)."""
     if not experts:
         return set()
-    absent_today = Absence.objects.filter(user_id=OuterRef("user_id"), starts_on__lte=today, ends_on__gte=today)
+    expert_ids = [e.pk for e in experts]
     present: dict[int, bool] = {}
-    for expert_id, absent in (
-        Expert.users.through.objects.filter(expert_id__in=[e.pk for e in experts])
-        .annotate(absent=Exists(absent_today))
-        .values_list("expert_id", "absent")
-    ):
-        present[expert_id] = present.get(expert_id, False) or not absent
+    with connection.cursor() as cursor:
+        cursor.execute(_ABSENT_AGENTS_SQL.format(experts=_placeholders(expert_ids)), [today, today, *expert_ids])
+        for expert_id, absent in cursor.fetchall():
+            present[expert_id] = present.get(expert_id, False) or not absent
     return {expert_id for expert_id, someone_present in present.items() if not someone_present}
 
 
 def _decide(candidates: list[Expert], need: _Need, zones: _Zones | None) -> tuple[list[Expert], list[Exclusion]]:
     """Apply the rules in order; `zones` is None when the candidates already passed activity, subject and territory."""
-    filters = _Filters(candidates)
+    filters = _Filters(candidates, need.subject)
     excluded: list[Exclusion] = []
     passing: list[Expert] = []
     for expert in candidates:
@@ -535,7 +587,7 @@ def explain_expert(*, expert: Expert, subject: Subject, establishment) -> Exclus
     """Why this team would not receive the need (e.g. support adds it by hand), or None when routing keeps it."""
     need = _need(subject, establishment)
     candidate = _experts(subject).get(pk=expert.pk)
-    exclusion = _static_exclusion(candidate, need, _Zones([candidate])) or _Filters([candidate]).exclusion(
+    exclusion = _static_exclusion(candidate, need, _Zones([candidate])) or _Filters([candidate], subject).exclusion(
         candidate, need
     )
     if exclusion or candidate.pk not in _absent_expert_ids([candidate], need.today):
