@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import directory, newsletter, public, triage
+from .views import directory, newsletter, public, stats, triage, workspace
 
 app_name = "conseillers_entreprises"
 
@@ -18,6 +18,14 @@ urlpatterns = [
     path("lettre-information/", newsletter.subscribe, name="newsletter_subscribe"),
     path("lettre-information/confirmation/<uuid:public_id>/", newsletter.confirm, name="newsletter_confirm"),
     path("lettre-information/desinscription/<uuid:public_id>/", newsletter.unsubscribe, name="newsletter_unsubscribe"),
+    # Statistics: public figures, then the team dashboard and its exports
+    path("stats/", stats.public_stats, name="stats"),
+    path("support/tableau-de-bord/", stats.dashboard, name="stats_dashboard"),
+    re_path(
+        r"^support/exports/(?P<name>besoins|mises-en-relation)\.(?P<extension>csv|xlsx)$",
+        stats.export,
+        name="stats_export",
+    ),
     # Support team
     path("support/sollicitations/", triage.queue, name="triage_queue"),
     path("support/sollicitations/<uuid:public_id>/", triage.solicitation_detail, name="triage_solicitation"),
@@ -28,4 +36,9 @@ urlpatterns = [
         directory.coverage_department,
         name="coverage_department",
     ),
+    # Need page shared by the experts notified, their antenne managers and support
+    path("besoins/<uuid:public_id>/", workspace.need_detail, name="need"),
+    path("besoins/<uuid:public_id>/lien/<str:token>/", workspace.need_link, name="need_link"),
+    path("besoins/<uuid:public_id>/commentaires/", workspace.comment, name="need_comment"),
+    path("mises-en-relation/<uuid:public_id>/position/", workspace.position, name="match_position"),
 ]

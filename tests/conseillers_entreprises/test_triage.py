@@ -301,6 +301,10 @@ def test_off_theme_request_shows_suggested_subjects(client, support, solicitatio
     assert subject in [suggested for suggested, _score in response.context["suggested_subjects"]]
 
 
+def team_recipients(experts) -> list[str]:
+    return [address for expert in experts for address in [expert.email, *(user.email for user in expert.users.all())]]
+
+
 def test_uncheck_one_expert_and_transmit_notifies_the_other_teams(
     client, support, solicitation, experts, subject, django_capture_on_commit_callbacks
 ):
@@ -323,13 +327,16 @@ def test_uncheck_one_expert_and_transmit_notifies_the_other_teams(
     assert need.status == NeedStatus.QUO
     assert {match.expert for match in need.matches.all()} == set(kept)
     assert all(match.status == MatchStatus.QUO and match.sent_at for match in need.matches.all())
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(expert.email for expert in kept)
-    first = next(message for message in mail.outbox if message.to == [kept[0].email])
-    assert "agent.rh@cci.fr" in first.cc
+    # The team's mailbox and each of its agents, every agent with a link bound to them.
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(team_recipients(kept))
+    first = next(message for message in mail.outbox if message.to == ["agent.rh@cci.fr"])
+    assert first.cc == []
     assert first.subject == "L’entreprise ATELIER SOIERIE CROIX-ROUSSE a besoin de vous"
     assert "0478000000" in first.body and "camille.rivoire@soierie.fr" in first.body
     assert solicitation.description in first.body
-    assert dropped.email not in [address for message in mail.outbox for address in message.to]
+    assert "/lien/" in first.body
+    sent_to = [address for message in mail.outbox for address in message.to]
+    assert not set(team_recipients([dropped])) & set(sent_to)
     removed = SolicitationEvent.objects.get(solicitation=solicitation, action=SolicitationAction.EXPERT_REMOVED)
     assert removed.author == support
     assert removed.details["expert"]["name"] == dropped.name
@@ -344,7 +351,7 @@ def test_double_transmit_creates_one_diagnosis(client, support, solicitation, ex
     client.post(detail_url(solicitation), data)
     response = client.post(detail_url(solicitation), data, follow=True)
     assert Diagnosis.objects.filter(solicitation=solicitation).count() == 1
-    assert Email.objects.count() == len(experts)
+    assert Email.objects.count() == len(team_recipients(experts))
     assert "n’est plus à traiter" in response.content.decode()
     with pytest.raises(ValidationError):
         transmit_solicitation(solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts)], author=support)
@@ -445,7 +452,7 @@ def test_split_into_two_needs(client, support, solicitation, experts, subject, d
         (subject, "Recruter deux techniciens"),
         (training, "Former l’équipe au nouveau métier"),
     ]
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([experts[0].email, trainer.email])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(team_recipients([experts[0], trainer]))
     split = SolicitationEvent.objects.get(solicitation=solicitation, action=SolicitationAction.SPLIT)
     assert split.author == support
     assert split.details["subjects"] == [subject.label, training.label]

@@ -4,4 +4,5 @@ from . import (
     directory,  # noqa: F401
     solicitations,  # noqa: F401
     triage,  # noqa: F401
+    workspace,  # noqa: F401
 )

@@ -19,6 +19,7 @@ from .solicitations import (
     SolicitationEvent,
 )
 from .taxonomy import Subject, SubjectQuestion, Theme
+from .workspace import MatchStatusChange, NeedComment
 
 __all__ = [
     "Absence",
@@ -33,7 +34,9 @@ __all__ = [
     "Landing",
     "Match",
     "MatchFilter",
+    "MatchStatusChange",
     "Need",
+    "NeedComment",
     "NewsletterSubscription",
     "Solicitation",
     "SolicitationAnswer",

@@ -18,6 +18,7 @@ from relais.notifications.services import queue_email
 
 from ..enums import MatchStatus, NeedStatus, SolicitationAction, SolicitationStatus
 from ..models import CancellationTemplate, Diagnosis, Expert, Match, Need, Solicitation, SolicitationEvent, Subject
+from .links import need_link_url, need_page_url
 from .routing import Routing, explain_expert, route_need
 
 DUPLICATE_WINDOW = timedelta(days=30)
@@ -221,23 +222,30 @@ def _log_expert_changes(solicitation: Solicitation, draft: NeedDraft, author) ->
 
 
 def _notify_expert(expert: Expert, solicitation: Solicitation, needs: list[Need]) -> None:
+    """One email per agent of the team, each with links that log that agent in, and one to the team's mailbox.
+
+    The links are bound to their recipient, so agents are no longer copied on a shared email; the team's
+    mailbox, read by whoever is on duty, gets links that ask for a login.
+    """
     establishment = solicitation.establishment
     company = establishment.company if establishment else None
     answers = list(solicitation.answers.select_related("question").order_by("question__position", "question__pk"))
-    queue_email(
-        to=[expert.email],
-        cc=sorted({user.email for user in expert.users.all() if user.email and user.email != expert.email}),
-        template="conseillers_entreprises/emails/triage_expert_needs",
-        context={
-            "expert": expert,
-            "solicitation": solicitation,
-            "needs": needs,
-            "answers": answers,
-            "establishment": establishment,
-            "company": company,
-            "company_name": company.name if company else solicitation.full_name,
-        },
-    )
+    context = {
+        "expert": expert,
+        "solicitation": solicitation,
+        "answers": answers,
+        "establishment": establishment,
+        "company": company,
+        "company_name": company.name if company else solicitation.full_name,
+    }
+    template = "conseillers_entreprises/emails/triage_expert_needs"
+    users = [user for user in expert.users.all() if user.email and user.is_active]
+    if expert.email.lower() not in {user.email.lower() for user in users}:
+        need_links = [(need, need_page_url(need=need)) for need in needs]
+        queue_email(to=[expert.email], template=template, context={**context, "need_links": need_links})
+    for user in users:
+        need_links = [(need, need_link_url(need=need, user=user)) for need in needs]
+        queue_email(to=[user.email], template=template, context={**context, "need_links": need_links})
 
 
 def cancel_solicitation(*, solicitation: Solicitation, template: CancellationTemplate, author) -> Solicitation:
