@@ -3,6 +3,19 @@ from django.contrib import admin
 from .models import SiteStatus
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that only a workflow or an import may write: logs, audit trails, referentials."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SiteStatus)
 class SiteStatusAdmin(admin.ModelAdmin):
     list_display = ["__str__", "updated_at"]

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from relais.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     AccessManagerCode,
@@ -85,17 +87,6 @@ class AccessRightAdmin(admin.ModelAdmin):
         for access in queryset.select_related("membership", "service"):
             services.revoke_access_manager(actor=request.user, membership=access.membership, service=access.service)
         self.message_user(request, "Rôle retiré.")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessRequest)

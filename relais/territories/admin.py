@@ -1,20 +1,11 @@
 from django.contrib import admin
 
+from relais.core.admin import ReadOnlyAdmin
+
 from .models import Commune, Department, Epci, PostalCode, ReferentialImport, Region
 from .names import normalize_query
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The referential is rewritten by `import_territories`: an edit made here would be silently lost."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Read-only: the referential is rewritten by `import_territories`, an edit made here would be silently lost.
 
 
 @admin.register(Region)

@@ -1,18 +1,10 @@
 from django.contrib import admin
 
+from relais.core.admin import ReadOnlyAdmin
+
 from ..models import MatchStatusChange, NeedComment
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    # Written by the positioning and thread workflows only: an edited log or message would prove nothing.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Written by the positioning and thread workflows only: an edited log or message would prove nothing.
 
 
 @admin.register(MatchStatusChange)
