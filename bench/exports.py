@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_django import setup_django  # noqa: E402
+
 ESTABLISHMENTS = 2000
 THEMES, SUBJECTS_PER_THEME = 8, 5
 ANTENNES, EXPERTS_PER_ANTENNE = 50, 4
@@ -134,31 +136,12 @@ def measure(label: str, run) -> float:
 def main() -> None:
     args = parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="relais-bench-exports-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(tmp.name) / 'exports.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # DEBUG would keep every query in memory, which is what this bench measures.
-    os.environ["DEBUG"] = "false"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django(database_url=args.database_url, tmp_dir=Path(tmp.name), name="exports")
     from django.db import connection
 
     from relais.conseillers_entreprises.services.exports import csv_lines, matches_export, write_xlsx
     from relais.conseillers_entreprises.services.statistics import StatsScope
 
-    class NoMigrations(dict):
-        """Every app without migrations: syncdb builds the tables from the current models."""
-
-        def __contains__(self, item):
-            return True
-
-        def __getitem__(self, item):
-            return None
-
-    settings.MIGRATION_MODULES = NoMigrations()
-    call_command("migrate", run_syncdb=True, verbosity=0)
     started = time.perf_counter()
     fill(random.Random(args.seed), args.matches)
     if connection.vendor == "postgresql":

@@ -9,7 +9,6 @@ Teams are added size after size (1k, then up to 10k, then up to 50k); at each si
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_django import setup_django  # noqa: E402
 
 REGIONS = 12
 DEPARTMENTS_PER_REGION = 8  # 96 departments: two-digit codes, so commune codes keep five characters
@@ -259,28 +260,9 @@ def measure(rng, subjects, places, calls, warmup) -> tuple[float, float, float]:
 def main() -> None:
     args = parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="relais-bench-routing-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(tmp.name) / 'routing.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # DEBUG would keep every query in memory and time the logging along with the routing.
-    os.environ["DEBUG"] = "false"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django(database_url=args.database_url, tmp_dir=Path(tmp.name), name="routing")
     from django.db import connection
 
-    class NoMigrations(dict):
-        """Every app without migrations: syncdb builds the tables from the current models."""
-
-        def __contains__(self, item):
-            return True
-
-        def __getitem__(self, item):
-            return None
-
-    settings.MIGRATION_MODULES = NoMigrations()
-    call_command("migrate", run_syncdb=True, verbosity=0)
     rng = random.Random(args.seed)
     started = time.perf_counter()
     referential = Referential()
