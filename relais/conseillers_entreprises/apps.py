@@ -11,3 +11,7 @@ class ConseillersEntreprisesConfig(AppConfig):
         from .permissions import remember_support_role
 
         user_logged_in.connect(remember_support_role, dispatch_uid="conseillers_entreprises_support_role")
+
+        from .permissions import remember_workspace_roles
+
+        user_logged_in.connect(remember_workspace_roles, dispatch_uid="conseillers_entreprises_workspace_roles")

@@ -29,6 +29,21 @@ def remember_support_role(sender, request, user, **kwargs) -> None:
     request.session[SUPPORT_SESSION_KEY] = is_support(user)
 
 
+# Like the support role: the header links to the inbox and to the antennes without a query per page. Someone added
+# to a team, or made manager, gets the links at their next login; the pages themselves check on every request.
+AGENT_SESSION_KEY = "conseillers_entreprises_agent"
+MANAGER_SESSION_KEY = "conseillers_entreprises_manager"
+
+
+def remember_workspace_roles(sender, request, user, **kwargs) -> None:
+    request.session[AGENT_SESSION_KEY] = user.experts.exists()
+    request.session[MANAGER_SESSION_KEY] = user.managed_antennes.exists()
+
+
 def support_context(request) -> dict:
     session = getattr(request, "session", None)
-    return {"is_ce_support": bool(session and session.get(SUPPORT_SESSION_KEY))}
+    return {
+        "is_ce_support": bool(session and session.get(SUPPORT_SESSION_KEY)),
+        "is_ce_agent": bool(session and session.get(AGENT_SESSION_KEY)),
+        "is_ce_manager": bool(session and session.get(MANAGER_SESSION_KEY)),
+    }

@@ -1,6 +1,19 @@
 from django.urls import path, re_path
 
-from .views import directory, newsletter, public, stats, triage, workspace
+from .views import (
+    advisors,
+    analysis,
+    directory,
+    followup,
+    inbox,
+    managers,
+    newsletter,
+    public,
+    satisfaction,
+    stats,
+    triage,
+    workspace,
+)
 
 app_name = "conseillers_entreprises"
 
@@ -41,4 +54,37 @@ urlpatterns = [
     path("besoins/<uuid:public_id>/lien/<str:token>/", workspace.need_link, name="need_link"),
     path("besoins/<uuid:public_id>/commentaires/", workspace.comment, name="need_comment"),
     path("mises-en-relation/<uuid:public_id>/position/", workspace.position, name="match_position"),
+    # Inbox of an agent's teams, then the pages of an antenne manager
+    path("besoins/", inbox.inbox, name="inbox"),
+    path("antennes/", managers.antennes, name="managed_antennes"),
+    path("antennes/<int:pk>/", managers.antenne_detail, name="antenne"),
+    path("antennes/<int:pk>/agents/", managers.antenne_agents, name="antenne_agents"),
+    path(
+        "antennes/<int:pk>/absences/<int:absence_pk>/supprimer/",
+        managers.absence_delete,
+        name="antenne_absence_delete",
+    ),
+    # Follow-up: support's reminder baskets, the satisfaction survey (public, signed link) and its answers
+    path("support/relances/", followup.baskets, name="followup_baskets"),
+    path("support/relances/<uuid:public_id>/relancer/", followup.remind, name="followup_remind"),
+    path("support/relances/<uuid:public_id>/traiter/", followup.done, name="followup_done"),
+    path("support/relances/<uuid:public_id>/ecrire/", followup.write_company, name="followup_write_company"),
+    path("support/satisfaction/", satisfaction.answers, name="satisfaction_answers"),
+    path("support/satisfaction/<uuid:public_id>/partager/", satisfaction.share, name="satisfaction_share"),
+    path("satisfaction/<str:token>/", satisfaction.survey, name="satisfaction_survey"),
+    # Advisor accounts: invitations, their acceptance, requests for an account
+    path("support/invitations/", advisors.invitations, name="advisor_invitations"),
+    path("support/invitations/nouvelle/", advisors.invite, name="advisor_invite"),
+    path("support/invitations/<uuid:public_id>/renvoyer/", advisors.resend, name="advisor_invitation_resend"),
+    path("conseillers/invitation/<uuid:public_id>/<str:token>/", advisors.accept, name="advisor_invitation_accept"),
+    path("conseillers/demande-de-compte/", advisors.account_request, name="advisor_account_request"),
+    path("conseillers/demande-de-compte/envoyee/", advisors.account_request_sent, name="advisor_account_request_sent"),
+    path("support/demandes-de-compte/", advisors.account_requests, name="advisor_account_requests"),
+    path(
+        "support/demandes-de-compte/<uuid:public_id>/",
+        advisors.account_request_detail,
+        name="advisor_account_request_detail",
+    ),
+    # Analyses by advisors
+    path("analyses/nouvelle/", analysis.new_analysis, name="analysis_new"),
 ]

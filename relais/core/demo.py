@@ -9,6 +9,7 @@ DEMO_MODULES = [
     "relais.companies.demo",
     "relais.conseillers_entreprises.demo",
     "relais.conseillers_entreprises.demo_triage",
+    "relais.conseillers_entreprises.demo_workspace",
     "relais.organizations.demo",
     # Last: it accepts the current terms for every demo account created before it.
     "relais.legal.demo",

@@ -1,3 +1,4 @@
+from .advisors import AccountRequest, AccountRequestStatus, AdvisorInvitation
 from .directory import (
     Absence,
     Antenne,
@@ -7,6 +8,15 @@ from .directory import (
     InstitutionSubject,
     MatchFilter,
     TerritorialZone,
+)
+from .followup import (
+    CompanyEmailKind,
+    CompanyEmailSent,
+    ExpertDigest,
+    ReminderAction,
+    ReminderActionKind,
+    ReminderBasket,
+    SatisfactionAnswer,
 )
 from .needs import Diagnosis, Match, Need
 from .solicitations import (
@@ -23,11 +33,17 @@ from .workspace import MatchStatusChange, NeedComment
 
 __all__ = [
     "Absence",
+    "AccountRequest",
+    "AccountRequestStatus",
+    "AdvisorInvitation",
     "Antenne",
     "BlockedEmail",
     "CancellationTemplate",
+    "CompanyEmailKind",
+    "CompanyEmailSent",
     "Diagnosis",
     "Expert",
+    "ExpertDigest",
     "ExpertSubject",
     "Institution",
     "InstitutionSubject",
@@ -38,6 +54,10 @@ __all__ = [
     "Need",
     "NeedComment",
     "NewsletterSubscription",
+    "ReminderAction",
+    "ReminderActionKind",
+    "ReminderBasket",
+    "SatisfactionAnswer",
     "Solicitation",
     "SolicitationAnswer",
     "SolicitationEvent",

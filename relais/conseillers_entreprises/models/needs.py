@@ -38,6 +38,12 @@ class Diagnosis(PublicIdModel, TimestampedModel):
         help_text="L’agent qui a détecté les besoins ; il est informé de leur suivi.",
     )
     content = models.TextField("contexte", blank=True)
+    # The manager the advisor met, for an analysis made without a solicitation (which otherwise holds the contact).
+    contact_name = models.CharField("nom du dirigeant rencontré", max_length=200, blank=True)
+    contact_email = models.EmailField("adresse électronique du dirigeant", max_length=254, blank=True)
+    contact_phone = models.CharField("téléphone du dirigeant", max_length=32, blank=True)
+    # Sent with the advisor's form so that a second click returns the analysis the first one created.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     manager_consent = models.BooleanField("accord du dirigeant", default=False)
     completed_at = models.DateTimeField("transmise le", null=True, blank=True)
 
@@ -89,6 +95,8 @@ class Match(PublicIdModel, TimestampedModel):
         verbose_name = "mise en relation"
         verbose_name_plural = "mises en relation"
         ordering = ["-created_at"]
+        # The inbox counts its tabs and pages them from this index alone (services/inbox.py).
+        indexes = [models.Index(fields=["expert", "status", "sent_at", "id"], name="ce_match_inbox")]
         constraints = [models.UniqueConstraint(fields=["need", "expert"], name="ce_match_unique_expert")]
 
     def __str__(self):

@@ -36,12 +36,17 @@ def post_comment(*, need: Need, author, body: str, addressed_to_support: bool = 
 
 
 def comment_recipients(*, need: Need, author) -> list:
-    """Agents of the teams that did not refuse the need, without the author: a refused team left the discussion."""
-    users = {}
-    for match in need.matches.exclude(status=MatchStatus.NOT_FOR_ME).prefetch_related("expert__users"):
-        for user in match.expert.users.all():
-            if user.is_active and user.email and user.pk != author.pk:
-                users[user.pk] = user
+    """Agents of the teams that did not refuse the need, and the advisor who detected it in an "Analyse", without
+    the author: a refused team left the discussion. For a request filed by the company, the advisor is the support
+    agent who transmitted it: support joins the thread only when a comment is addressed to it."""
+    candidates = [
+        user
+        for match in need.matches.exclude(status=MatchStatus.NOT_FOR_ME).prefetch_related("expert__users")
+        for user in match.expert.users.all()
+    ]
+    if need.diagnosis.advisor is not None and need.diagnosis.solicitation_id is None:
+        candidates.append(need.diagnosis.advisor)
+    users = {user.pk: user for user in candidates if user.is_active and user.email and user.pk != author.pk}
     return sorted(users.values(), key=lambda user: user.email)
 
 

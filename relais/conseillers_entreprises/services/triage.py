@@ -119,13 +119,17 @@ def _log(solicitation: Solicitation, action: SolicitationAction, author, **detai
     return SolicitationEvent.objects.create(solicitation=solicitation, action=action, author=author, details=details)
 
 
-def transmit_solicitation(*, solicitation: Solicitation, needs: list[NeedDraft], author) -> Diagnosis:
-    """Create the analysis, its needs and matches, notify each expert team, and mark the solicitation processed."""
+def validate_drafts(needs: list[NeedDraft]) -> None:
     if not needs:
         raise ValidationError("Indiquez au moins un besoin.")
     for position, need in enumerate(needs, start=1):
         if not need.experts:
             raise ValidationError(f"Besoin {position} (« {need.subject} ») : cochez au moins un expert.")
+
+
+def transmit_solicitation(*, solicitation: Solicitation, needs: list[NeedDraft], author) -> Diagnosis:
+    """Create the analysis, its needs and matches, notify each expert team, and mark the solicitation processed."""
+    validate_drafts(needs)
     with transaction.atomic():
         locked = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
         if locked.status != SolicitationStatus.IN_PROGRESS:
@@ -142,34 +146,25 @@ def transmit_solicitation(*, solicitation: Solicitation, needs: list[NeedDraft],
             completed_at=now,
         )
         _log_subject_changes(locked, needs, author)
-        transmitted = []
-        needs_by_expert: dict[int, list[Need]] = defaultdict(list)
-        experts_by_pk: dict[int, Expert] = {}
-        for draft in needs:
-            warnings = _log_expert_changes(locked, draft, author)
-            need = Need.objects.create(
-                diagnosis=diagnosis, subject=draft.subject, content=draft.description, status=NeedStatus.QUO
-            )
-            Match.objects.bulk_create(
-                Match(need=need, expert=expert, subject=draft.subject, status=MatchStatus.QUO, sent_at=now)
-                for expert in draft.experts
-            )
-            transmitted.append(
-                {
-                    "subject": draft.subject.label,
-                    "experts": [_expert_details(expert) for expert in draft.experts],
-                    "warnings": warnings,
-                }
-            )
-            for expert in draft.experts:
-                needs_by_expert[expert.pk].append(need)
-                experts_by_pk[expert.pk] = expert
+        transmitted = [
+            {
+                "subject": draft.subject.label,
+                "experts": [_expert_details(expert) for expert in draft.experts],
+                "warnings": _log_expert_changes(locked, draft, author),
+            }
+            for draft in needs
+        ]
         locked.status = SolicitationStatus.PROCESSED
         locked.processed_at = now
         locked.save(update_fields=["status", "processed_at", "updated_at"])
         _log(locked, SolicitationAction.TRANSMITTED, author, needs=transmitted)
-        for expert_pk, expert_needs in needs_by_expert.items():
-            _notify_expert(experts_by_pk[expert_pk], locked, expert_needs)
+        create_needs_and_notify(
+            diagnosis=diagnosis,
+            needs=needs,
+            sent_at=now,
+            template="conseillers_entreprises/emails/triage_expert_needs",
+            context=_solicitation_email_context(locked),
+        )
     solicitation.refresh_from_db()
     return diagnosis
 
@@ -221,24 +216,53 @@ def _log_expert_changes(solicitation: Solicitation, draft: NeedDraft, author) ->
     return warnings
 
 
-def _notify_expert(expert: Expert, solicitation: Solicitation, needs: list[Need]) -> None:
+def create_needs_and_notify(
+    *, diagnosis: Diagnosis, needs: list[NeedDraft], sent_at, template: str, context: dict
+) -> list[Need]:
+    """Create the needs of the analysis and their matches sent at `sent_at`, then email each team once.
+
+    Shared by support's triage and the advisors' analyses: `template` and `context` tell who the company is and
+    how the need reached the team; each email adds the team and the links to its needs.
+    """
+    created = []
+    needs_by_expert: dict[int, list[Need]] = defaultdict(list)
+    experts_by_pk: dict[int, Expert] = {}
+    for draft in needs:
+        need = Need.objects.create(
+            diagnosis=diagnosis, subject=draft.subject, content=draft.description, status=NeedStatus.QUO
+        )
+        Match.objects.bulk_create(
+            Match(need=need, expert=expert, subject=draft.subject, status=MatchStatus.QUO, sent_at=sent_at)
+            for expert in draft.experts
+        )
+        created.append(need)
+        for expert in draft.experts:
+            needs_by_expert[expert.pk].append(need)
+            experts_by_pk[expert.pk] = expert
+    for expert_pk, expert_needs in needs_by_expert.items():
+        _notify_expert(experts_by_pk[expert_pk], expert_needs, template=template, context=context)
+    return created
+
+
+def _solicitation_email_context(solicitation: Solicitation) -> dict:
+    establishment = solicitation.establishment
+    company = establishment.company if establishment else None
+    return {
+        "solicitation": solicitation,
+        "answers": list(solicitation.answers.select_related("question").order_by("question__position", "question__pk")),
+        "establishment": establishment,
+        "company": company,
+        "company_name": company.name if company else solicitation.full_name,
+    }
+
+
+def _notify_expert(expert: Expert, needs: list[Need], *, template: str, context: dict) -> None:
     """One email per agent of the team, each with links that log that agent in, and one to the team's mailbox.
 
     The links are bound to their recipient, so agents are no longer copied on a shared email; the team's
     mailbox, read by whoever is on duty, gets links that ask for a login.
     """
-    establishment = solicitation.establishment
-    company = establishment.company if establishment else None
-    answers = list(solicitation.answers.select_related("question").order_by("question__position", "question__pk"))
-    context = {
-        "expert": expert,
-        "solicitation": solicitation,
-        "answers": answers,
-        "establishment": establishment,
-        "company": company,
-        "company_name": company.name if company else solicitation.full_name,
-    }
-    template = "conseillers_entreprises/emails/triage_expert_needs"
+    context = {**context, "expert": expert}
     users = [user for user in expert.users.all() if user.email and user.is_active]
     if expert.email.lower() not in {user.email.lower() for user in users}:
         need_links = [(need, need_page_url(need=need)) for need in needs]

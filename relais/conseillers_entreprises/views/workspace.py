@@ -28,13 +28,14 @@ SECOND_FACTOR_MESSAGE = "Votre compte est protégé par une double authentificat
 
 def needs_visible_to(user):
     """Needs the user may see: support sees all; an agent those sent to their team or to a team of an antenne
-    they manage. Anyone else gets a 404, which does not even tell that the need exists."""
+    they manage, and the advisor who detected them (an "Analyse") follows them. Anyone else gets a 404, which
+    does not even tell that the need exists."""
     if is_support(user):
         return Need.objects.all()
     involved = Match.objects.filter(need=OuterRef("pk")).filter(
         Q(expert__users=user) | Q(expert__antenne__managers=user)
     )
-    return Need.objects.filter(Exists(involved))
+    return Need.objects.filter(Q(Exists(involved)) | Q(diagnosis__advisor=user))
 
 
 def need_detail(request, public_id):
@@ -125,7 +126,7 @@ def _get_visible_need(user, public_id) -> Need:
 
 
 def _may_comment(user, need: Need) -> bool:
-    return is_support(user) or need.matches.filter(expert__users=user).exists()
+    return is_support(user) or need.diagnosis.advisor_id == user.pk or need.matches.filter(expert__users=user).exists()
 
 
 def _render_need(request, need: Need, *, comment_form: CommentForm):

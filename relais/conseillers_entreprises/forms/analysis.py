@@ -1,0 +1,78 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from ..models import Subject
+from .triage import MAX_NEEDS, active_experts
+
+
+class CompanySearchForm(DsfrBaseForm):
+    q = forms.CharField(
+        label="Rechercher une entreprise",
+        max_length=100,
+        help_text="Nom de l’entreprise, SIREN ou SIRET.",
+        error_messages={"required": "Saisissez un nom, un SIREN ou un SIRET."},
+    )
+
+
+class AnalysisForm(DsfrBaseForm):
+    """The company's context and the manager met; the needs come in their own formset."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    content = forms.CharField(
+        label="Contexte de l’entreprise",
+        help_text="Ce que vous savez de sa situation : il est transmis aux experts avec chaque besoin.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Décrivez le contexte de l’entreprise."},
+    )
+    contact_name = forms.CharField(
+        label="Nom du dirigeant rencontré",
+        max_length=200,
+        error_messages={"required": "Indiquez le nom du dirigeant : les experts le rappelleront."},
+    )
+    contact_email = forms.EmailField(
+        label="Adresse électronique du dirigeant",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@entreprise.fr."},
+    )
+    contact_phone = forms.CharField(label="Téléphone du dirigeant", required=False, max_length=32)
+    manager_consent = forms.BooleanField(
+        label="Le dirigeant a donné son accord pour que ses besoins soient transmis aux experts",
+        error_messages={"required": "Cochez cette case : les besoins ne sont transmis qu’avec l’accord du dirigeant."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("contact_email") and not cleaned.get("contact_phone", "").strip():
+            self.add_error("contact_phone", "Indiquez au moins un téléphone ou une adresse électronique du dirigeant.")
+        return cleaned
+
+
+class AnalysisNeedForm(DsfrBaseForm):
+    """One need: its subject and description, and the routed teams the advisor keeps checked."""
+
+    subject = forms.ModelChoiceField(
+        label="Sujet",
+        queryset=Subject.objects.filter(is_archived=False).select_related("theme"),
+        error_messages={"required": "Choisissez le sujet du besoin."},
+    )
+    description = forms.CharField(
+        label="Description du besoin",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Décrivez le besoin : c’est ce que liront les experts."},
+    )
+    experts = forms.ModelMultipleChoiceField(
+        label="Experts à notifier",
+        queryset=active_experts(),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    routed_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+AnalysisNeedFormSet = forms.formset_factory(
+    AnalysisNeedForm, extra=0, min_num=1, validate_min=True, max_num=MAX_NEEDS, validate_max=True
+)
