@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the fixtures of test_positioning are imported, then requested by name)
 import pytest
 from django.urls import reverse
 
@@ -8,7 +7,7 @@ from relais.conseillers_entreprises.services import post_comment, refuse, take_c
 from tests.accounts.factories import UserFactory
 
 from .factories import AntenneFactory, ExpertFactory, MatchFactory
-from .test_positioning import agent, matches, need, support  # noqa: F401  (fixtures)
+from .test_positioning import agent
 
 pytestmark = pytest.mark.django_db
 

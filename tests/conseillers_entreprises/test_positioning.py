@@ -1,7 +1,6 @@
 import itertools
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -9,10 +8,6 @@ from relais.conseillers_entreprises.enums import MatchStatus, NeedStatus
 from relais.conseillers_entreprises.models import MatchStatusChange
 from relais.conseillers_entreprises.services import close, need_status_from, refuse, reopen, take_charge
 from relais.conseillers_entreprises.services.positioning import ALLOWED_TRANSITIONS
-from tests.accounts.factories import UserFactory
-from tests.companies.factories import CompanyFactory, EstablishmentFactory
-
-from .factories import DiagnosisFactory, ExpertFactory, MatchFactory, NeedFactory, SolicitationFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,39 +25,6 @@ ALLOWED = {
     ("done_not_reachable", "quo"),
 }
 ALL_PAIRS = [(a, b) for a, b in itertools.product(MatchStatus.values, repeat=2) if a != b]
-
-
-@pytest.fixture
-def support():
-    group = Group.objects.create(name="Équipe support Conseillers-Entreprises")
-    group.permissions.add(Permission.objects.get(codename="triage_solicitation"))
-    user = UserFactory(first_name="Sacha", last_name="Support")
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def need(support):
-    """A need of the Lyon silk workshop sent by support to two expert teams, each with one agent."""
-    establishment = EstablishmentFactory(company=CompanyFactory(name="ATELIER SOIERIE CROIX-ROUSSE"))
-    solicitation = SolicitationFactory(
-        first_name="Camille", last_name="Rivoire", email="camille.rivoire@soierie.fr", phone="0478000000"
-    )
-    diagnosis = DiagnosisFactory(solicitation=solicitation, establishment=establishment, advisor=support)
-    need = NeedFactory(
-        diagnosis=diagnosis,
-        subject=SubjectFactory(label="Recruter un ou plusieurs salariés"),
-        content="Recruter deux techniciens de maintenance.",
-        status=NeedStatus.QUO,
-    )
-    for email in ("agent.cci@cci.fr", "agent.opco@opco.fr"):
-        MatchFactory(need=need, expert=ExpertFactory(users=[UserFactory(email=email)]))
-    return need
-
-
-@pytest.fixture
-def matches(need):
-    return list(need.matches.select_related("expert").order_by("expert__email"))
 
 
 def agent(match):

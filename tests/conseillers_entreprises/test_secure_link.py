@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the fixtures of test_positioning are imported, then requested by name)
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from relais.conseillers_entreprises.views.workspace import INVALID_LINK_MESSAGE
 from tests.accounts.factories import UserFactory
 
 from .factories import ExpertFactory, SolicitationFactory, SubjectFactory
-from .test_positioning import agent, matches, need, support  # noqa: F401  (fixtures)
+from .test_positioning import agent
 
 pytestmark = pytest.mark.django_db
 
