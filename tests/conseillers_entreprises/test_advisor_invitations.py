@@ -4,7 +4,6 @@ import re
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,15 +21,6 @@ INVITE_URL = reverse("conseillers_entreprises:advisor_invite")
 INVITATIONS_URL = reverse("conseillers_entreprises:advisor_invitations")
 REQUEST_URL = reverse("conseillers_entreprises:advisor_account_request")
 NEW_PASSWORD = "Soierie-Lyon-2024!"
-
-
-@pytest.fixture
-def support():
-    group = Group.objects.create(name="Équipe support Conseillers-Entreprises")
-    group.permissions.add(Permission.objects.get(codename="triage_solicitation"))
-    user = UserFactory(first_name="Sacha", last_name="Support")
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -37,15 +36,6 @@ PARIS = ZoneInfo("Europe/Paris")
 # A Monday, in UTC: days added to a Paris time across the spring clock change would be 23 hours long.
 SENT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BASKETS_URL = "/support/relances/"
-
-
-@pytest.fixture
-def support():
-    group = Group.objects.create(name="Équipe support Conseillers-Entreprises")
-    group.permissions.add(Permission.objects.get(codename="triage_solicitation"))
-    user = UserFactory(first_name="Sacha", last_name="Support")
-    user.groups.add(group)
-    return user
 
 
 def make_need(*, sent_at=SENT, company="ATELIER SOIERIE CROIX-ROUSSE", email="camille.rivoire@soierie.fr", agents=2):

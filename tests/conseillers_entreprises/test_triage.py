@@ -2,7 +2,6 @@ import datetime
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -45,15 +44,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def support():
-    group = Group.objects.create(name="Équipe support Conseillers-Entreprises")
-    group.permissions.add(Permission.objects.get(codename="triage_solicitation"))
-    user = UserFactory(first_name="Sacha", last_name="Support")
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture

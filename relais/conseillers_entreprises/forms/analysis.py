@@ -1,8 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from ..models import Subject
-from .triage import MAX_NEEDS, active_experts
+from .triage import MAX_NEEDS, RoutedNeedForm
 
 
 class CompanySearchForm(DsfrBaseForm):
@@ -49,28 +48,15 @@ class AnalysisForm(DsfrBaseForm):
         return cleaned
 
 
-class AnalysisNeedForm(DsfrBaseForm):
+class AnalysisNeedForm(RoutedNeedForm):
     """One need: its subject and description, and the routed teams the advisor keeps checked."""
 
-    subject = forms.ModelChoiceField(
-        label="Sujet",
-        queryset=Subject.objects.filter(is_archived=False).select_related("theme"),
-        error_messages={"required": "Choisissez le sujet du besoin."},
-    )
     description = forms.CharField(
         label="Description du besoin",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={"required": "Décrivez le besoin : c’est ce que liront les experts."},
     )
-    experts = forms.ModelMultipleChoiceField(
-        label="Experts à notifier",
-        queryset=active_experts(),
-        to_field_name="public_id",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    routed_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 AnalysisNeedFormSet = forms.formset_factory(

@@ -33,12 +33,11 @@ def active_experts():
     return Expert.objects.filter(is_active=True).select_related("antenne__institution")
 
 
-class NeedForm(DsfrBaseForm):
-    """One need of the solicitation: its subject, its description and the expert teams to notify.
+class RoutedNeedForm(DsfrBaseForm):
+    """A need and the expert teams to notify, checked from the routing; shared by triage and the "Analyse".
 
-    `added` carries the experts support added by hand (outside the routing) from one round trip to the next, and
-    `routed_for` the subject whose routing the checkboxes show, so that a change of subject re-checks the experts
-    of the new routing.
+    `routed_for` is the subject whose routing the checkboxes show, so that a change of subject re-checks the
+    experts of the new routing.
     """
 
     subject = forms.ModelChoiceField(
@@ -59,13 +58,19 @@ class NeedForm(DsfrBaseForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    routed_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class NeedForm(RoutedNeedForm):
+    """One need of the solicitation; `added` carries the experts support added by hand (outside the routing) from
+    one round trip to the next."""
+
     added = forms.ModelMultipleChoiceField(
         queryset=active_experts(),
         to_field_name="public_id",
         required=False,
         widget=forms.MultipleHiddenInput,
     )
-    routed_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
     expert_query = forms.CharField(
         label="Ajouter un expert",
         required=False,
