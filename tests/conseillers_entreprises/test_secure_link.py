@@ -1,3 +1,4 @@
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -101,6 +102,8 @@ def test_second_factor_accounts_log_in_normally(client, need, matches):
     assert "_auth_user_id" not in client.session
 
 
+# Frozen clock: a signed link embeds the second it was made, and the email's link must equal the one rebuilt below.
+@time_machine.travel(dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC), tick=False)
 def test_transmission_emails_carry_one_link_per_agent(need, support, django_capture_on_commit_callbacks):
     first, second = UserFactory(email="agent1@cci.fr"), UserFactory(email="agent2@cci.fr")
     expert = ExpertFactory(email="equipe@cci.fr", users=[first, second])
