@@ -68,3 +68,13 @@ def main_menu(path: str) -> list[dict]:
     for item in items:
         item["current"] = item["url"] == path
     return items
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of core/components/tabs.html: a link, marked as the current page when active."""
+
+    label: str
+    url: str
+    active: bool = False
+    count: int | None = None

@@ -1,0 +1,34 @@
+from django import template
+from django.utils.html import format_html
+
+from relais.core.phones import format_phone
+
+register = template.Library()
+
+
+@register.filter
+def phone(value):
+    """A stored (E.164) phone number as a `tel:` link reading "06 12 34 56 78"; nothing for an empty value."""
+    if not value:
+        return ""
+    return format_html('<a href="tel:{}">{}</a>', value, format_phone(value))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current URL's query string with `page` set to `number`: filters and search survive paging."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def error_count(context):
+    """How many errors the summary lists: the context's `form`, and its `formset` with the formset's forms."""
+    form, formset = context.get("form"), context.get("formset")
+    count = 0
+    if form:
+        count += sum(len(errors) for errors in form.errors.values())
+    if formset:
+        count += formset.total_error_count()
+    return count
