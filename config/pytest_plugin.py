@@ -7,3 +7,12 @@ from DJANGO_ENV.
 import os
 
 os.environ["DJANGO_ENV"] = "test"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded files of a test land in its own folder, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

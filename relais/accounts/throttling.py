@@ -10,15 +10,15 @@ free again at most WINDOW after its first failure. Attempts are counted whatever
 lock reveals nothing about which accounts exist.
 """
 
-import hashlib
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.cache import cache
+from relais.core.ratelimit import RateLimit, client_ip
 
 WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_IP = 20
+ACCOUNT_FAILURES = RateLimit("login-failures-account", limit=5, seconds=int(WINDOW.total_seconds()))
+IP_FAILURES = RateLimit("login-failures-ip", limit=20, seconds=int(WINDOW.total_seconds()))
+
+__all__ = ["client_ip", "clear_account", "lock_message", "record_failure"]
 
 ACCOUNT_LOCKED_MESSAGE = (
     "Trop de tentatives de connexion ont échoué pour ce compte. Par sécurité, réessayez dans 15 minutes ou "
@@ -30,47 +30,22 @@ IP_LOCKED_MESSAGE = (
 )
 
 
-def client_ip(request) -> str:
-    """The visitor's address: REMOTE_ADDR, or the header set by our reverse proxy when CLIENT_IP_HEADER says so."""
-    if request is None:
-        return ""
-    header = settings.CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        # X-Forwarded-For lists the client first, then the proxies.
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _key(kind: str, value: str) -> str:
-    return f"accounts:login-failures:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
-
-
-def _normalized(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def record_failure(*, email: str, ip: str) -> None:
-    for key in (_key("account", _normalized(email)), _key("ip", ip)):
-        # add() starts the window only if no counter runs yet; incr() keeps the counter's expiry.
-        cache.add(key, 0, int(WINDOW.total_seconds()))
-        try:
-            cache.incr(key)
-        except ValueError:
-            # The counter expired between add() and incr(): this failure opens a new window.
-            cache.set(key, 1, int(WINDOW.total_seconds()))
+    ACCOUNT_FAILURES.hit(email)
+    IP_FAILURES.hit(ip)
 
 
 def lock_message(*, email: str, ip: str) -> str | None:
     """Why a login attempt must be refused before the password is even checked, or None."""
-    if cache.get(_key("account", _normalized(email)), 0) >= MAX_FAILURES_PER_ACCOUNT:
+    if ACCOUNT_FAILURES.exceeded(email):
         return ACCOUNT_LOCKED_MESSAGE
-    if ip and cache.get(_key("ip", ip), 0) >= MAX_FAILURES_PER_IP:
+    if IP_FAILURES.exceeded(ip):
         return IP_LOCKED_MESSAGE
     return None
 
 
 def clear_account(*, email: str) -> None:
-    cache.delete(_key("account", _normalized(email)))
+    ACCOUNT_FAILURES.reset(email)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):

@@ -3,19 +3,15 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from relais.core.ratelimit import client_ip
+
 from .forms import ContactForm
-from .services import contact_limit_reached, count_contact, send_contact_message
+from .services import CONTACT_LIMIT, send_contact_message
 
 
 @login_not_required
 def help_page(request):
     return render(request, "assistance/help.html")
-
-
-def _client_ip(request) -> str:
-    # X-Forwarded-For is not read: anyone can forge it. Behind a reverse proxy that does not pass the client's
-    # address as REMOTE_ADDR, every visitor shares the proxy's counter (stricter, never looser).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @login_not_required
@@ -27,10 +23,10 @@ def contact(request):
     form = ContactForm(request.POST or None, initial=initial)
     limited = False
     if request.method == "POST":
-        ip = _client_ip(request)
-        limited = contact_limit_reached(ip=ip)
+        ip = client_ip(request)
+        limited = CONTACT_LIMIT.exceeded(ip)
         if not limited and form.is_valid():
-            count_contact(ip=ip)
+            CONTACT_LIMIT.hit(ip)
             if not form.is_spam():
                 with transaction.atomic():
                     send_contact_message(

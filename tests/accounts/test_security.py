@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.accounts.models import User
-from relais.accounts.throttling import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP
+from relais.accounts.throttling import ACCOUNT_FAILURES, IP_FAILURES
 from relais.organizations.catalogue import load_digital_services
 from relais.organizations.models import AccessRight, DigitalService
 from relais.organizations.services import join_organization
@@ -40,7 +40,7 @@ def login(client, email, password=PASSWORD, **extra):
 
 def test_account_is_locked_after_five_failures(client):
     user = UserFactory()
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(ACCOUNT_FAILURES.limit):
         login(client, user.email, "mauvais-mot-de-passe")
     response = login(client, user.email)
     assert "Trop de tentatives de connexion ont échoué pour ce compte" in page(response)
@@ -51,7 +51,7 @@ def test_account_is_locked_after_five_failures(client):
 
 
 def test_ip_is_locked_after_twenty_failures(client):
-    for n in range(MAX_FAILURES_PER_IP):
+    for n in range(IP_FAILURES.limit):
         login(client, f"inconnu{n}@exemple.fr", "mauvais-mot-de-passe")
     response = login(client, UserFactory().email)
     assert "depuis votre connexion internet" in page(response)
@@ -60,7 +60,7 @@ def test_ip_is_locked_after_twenty_failures(client):
 
 def test_admin_login_is_throttled_too(client):
     admin = User.objects.create_superuser(email="chef@exemple.fr", password=PASSWORD)
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(ACCOUNT_FAILURES.limit):
         client.post("/admin/login/", {"username": admin.email, "password": "faux"})
     client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session

@@ -71,7 +71,7 @@ def test_the_honeypot_swallows_robots_silently(client, django_capture_on_commit_
 
 def test_messages_are_limited_per_address(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(CONTACT_LIMIT):
+        for _ in range(CONTACT_LIMIT.limit):
             assert client.post("/aide/contact/", VALID).status_code == 302
         limited = client.post("/aide/contact/", VALID)
         other_address = client.post("/aide/contact/", VALID, REMOTE_ADDR="192.0.2.8")
@@ -79,4 +79,4 @@ def test_messages_are_limited_per_address(client, django_capture_on_commit_callb
     assert "Trop de messages envoyés" in limited.content.decode()
     assert "Je n&#x27;arrive pas" in limited.content.decode()
     assert other_address.status_code == 302
-    assert len(mail.outbox) == 2 * (CONTACT_LIMIT + 1)
+    assert len(mail.outbox) == 2 * (CONTACT_LIMIT.limit + 1)

@@ -12,13 +12,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from relais.companies.models import Establishment
 from relais.companies.registry import EstablishmentResult, RegistryUnavailable, get_registry
+from relais.core.ratelimit import RateLimit
 from relais.notifications.services import queue_email
 
 from ..enums import SolicitationAction, SolicitationSource, SolicitationStatus
@@ -33,8 +33,6 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
-
-RATE_LIMIT_CACHE_PREFIX = "conseillers_entreprises:intake:"
 
 
 @dataclass(frozen=True)
@@ -71,38 +69,12 @@ def is_blocked_email(email: str) -> bool:
     return BlockedEmail.objects.filter(pattern__in=[email, domain]).exists()
 
 
-def _rate_limit() -> tuple[int, int] | None:
-    """(filings, seconds) from settings.CE_INTAKE_RATE_LIMIT ("5/600"); empty or "0" switches the limit off."""
+def intake_limit() -> RateLimit:
+    """Filings allowed per IP, from settings.CE_INTAKE_RATE_LIMIT ("5/600"); empty or "0" switches it off."""
     value = str(getattr(settings, "CE_INTAKE_RATE_LIMIT", "") or "").strip()
     match = re.fullmatch(r"(\d+)/(\d+)", value)
-    if not match or int(match.group(1)) == 0:
-        return None
-    return int(match.group(1)), int(match.group(2))
-
-
-def is_rate_limited(*, ip: str) -> bool:
-    limit = _rate_limit()
-    if limit is None:
-        return False
-    return (cache.get(RATE_LIMIT_CACHE_PREFIX + ip) or 0) >= limit[0]
-
-
-def rate_limit_minutes() -> int:
-    limit = _rate_limit()
-    return max(1, limit[1] // 60) if limit else 0
-
-
-def _count_filing(ip: str) -> None:
-    limit = _rate_limit()
-    if limit is None:
-        return
-    key = RATE_LIMIT_CACHE_PREFIX + ip
-    # A fixed window that opens with the first filing: add() sets the expiry, incr() keeps it.
-    cache.add(key, 0, timeout=limit[1])
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=limit[1])
+    limit, seconds = (int(match.group(1)), int(match.group(2))) if match else (0, 60)
+    return RateLimit("ce-intake", limit=limit, seconds=seconds)
 
 
 def _locked_by_token(token: uuid.UUID) -> Solicitation | None:
@@ -187,7 +159,7 @@ def submit_solicitation(
             "support_email": settings.SUPPORT_EMAIL,
         },
     )
-    _count_filing(ip)
+    intake_limit().hit(ip)
     return solicitation, True
 
 
@@ -214,7 +186,7 @@ def save_draft(
         concurrent = _save_new_or_existing(solicitation)
         if concurrent is not None:
             return concurrent, concurrent.status == SolicitationStatus.DRAFT
-        _count_filing(ip)
+        intake_limit().hit(ip)
     else:
         solicitation.save()
     _replace_answers(solicitation, answers, is_new=is_new)

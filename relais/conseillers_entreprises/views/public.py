@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from relais.companies.validators import validate_siret
+from relais.core.ratelimit import client_ip
 
 from ..enums import SolicitationStatus
 from ..forms.public import SolicitationForm
@@ -55,11 +56,6 @@ def _themes(landing: Landing):
         .filter(subject_count__gt=0)
         .order_by("position", "label")
     )
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is typed by the client, a robot would change it at every request.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @login_not_required
@@ -111,11 +107,11 @@ def _handle_form(request, *, landing: Landing, subject: Subject, draft: Solicita
         status = 200
         saving_draft = request.POST.get("action") == "draft"
         valid = form.is_valid_draft() if saving_draft else form.is_valid()
-        if valid and filing.is_rate_limited(ip=_client_ip(request)):
+        if valid and filing.intake_limit().exceeded(client_ip(request)):
             form.add_error(
                 None,
                 "Trop de demandes ont été envoyées depuis votre connexion. Réessayez dans "
-                f"{filing.rate_limit_minutes()} minutes : ce que vous avez saisi est conservé.",
+                f"{filing.intake_limit().minutes} minutes : ce que vous avez saisi est conservé.",
             )
             valid, status = False, 429
         if valid and saving_draft:
@@ -125,7 +121,7 @@ def _handle_form(request, *, landing: Landing, subject: Subject, draft: Solicita
                 submission_token=form.draft_token(),
                 data=form.draft_data(),
                 answers=form.draft_answers(),
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
             if not still_draft:
                 return redirect("conseillers_entreprises:filing_confirmation", solicitation.public_id)
@@ -141,7 +137,7 @@ def _handle_form(request, *, landing: Landing, subject: Subject, draft: Solicita
                 submission_token=form.cleaned_data["submission_token"],
                 data=form.filing_data(),
                 answers=form.answers(),
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
             return redirect("conseillers_entreprises:filing_confirmation", solicitation.public_id)
     elif draft is not None:
