@@ -42,11 +42,23 @@ def user_id_of(request) -> int | None:
     return user.pk
 
 
+def route_of(request) -> str:
+    """The URL pattern that served the request ("besoins/<uuid:public_id>/"), never the path itself."""
+    match = getattr(request, "resolver_match", None)
+    return match.route if match else "-"
+
+
 class RequestContextFilter(logging.Filter):
-    """Adds `request_id` and `user_id` to every record (None outside a request)."""
+    """Adds `request_id` and `user_id` to every record (None outside a request), and puts the route in place of
+    the raw path in Django's own request warnings ("Not Found: /…", "Service Unavailable: /…")."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = _current_request.get()
+        logged_request = getattr(record, "request", None)
+        if logged_request is not None and isinstance(record.args, tuple):
+            # Django escapes the arguments it logs with the request ("unicode_escape").
+            path = logged_request.path.encode("unicode_escape").decode("ascii")
+            record.args = tuple(route_of(logged_request) if arg == path else arg for arg in record.args)
         if not hasattr(record, "request_id"):
             record.request_id = getattr(request, "request_id", None)
         if not hasattr(record, "user_id"):

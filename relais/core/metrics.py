@@ -7,8 +7,6 @@ never disagree.
 """
 
 import os
-import time
-from contextlib import contextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
@@ -26,15 +24,6 @@ ROUTING_DURATION = Histogram(
     "Durée du calcul de la mise en relation d'un besoin (route_need).",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
 )
-
-
-@contextmanager
-def timed(histogram: Histogram):
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        histogram.observe(time.perf_counter() - started)
 
 
 class HealthCollector:

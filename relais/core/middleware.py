@@ -67,7 +67,7 @@ class RequestObservabilityMiddleware:
             access_logger.info(
                 "%s %s %s %.0f ms",
                 request.method,
-                match.route if match else "-",
+                logs.route_of(request),
                 response.status_code,
                 duration * 1000,
                 extra={

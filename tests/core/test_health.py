@@ -228,3 +228,22 @@ def test_the_error_tracker_starts_with_a_dsn_and_sends_no_personal_data():
         text=True,
     )
     assert result.stdout.split() == ["True", "False", "never", "False"], result.stderr
+
+
+def test_django_request_warnings_name_the_route_not_the_path(client):
+    seen = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    handler = Capture()
+    handler.addFilter(logs.RequestContextFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.get("/satisfaction/jeton-secret-signe/")
+    finally:
+        logger.removeHandler(handler)
+    assert seen and all("jeton-secret-signe" not in message for message in seen)
+    assert "satisfaction/<str:token>/" in seen[0]
