@@ -106,9 +106,10 @@ class Bench:
             verdict.facts.append(f"     {unavailable} réponses 503 (page DSFR d'indisponibilité)")
         else:
             verdict.check(unavailable == 0, f"aucune réponse 503 ({unavailable})")
+        load_end = time.monotonic()
         drained = self.platform.wait_outbox_drained(timeout=drain_s)
         integrity = check_integrity(self.platform, self.accepted)
-        verdict.check(drained, "boîte d'envoi vidée")
+        verdict.check(drained, f"boîte d'envoi vidée {time.monotonic() - load_end:.0f} s après la fin de la charge")
         verdict.check(integrity["lost_filings"] == 0, f"dépôts acceptés tous en base ({integrity['filings']})")
         verdict.check(integrity["incomplete_filings"] == 0, f"aucun dépôt à moitié écrit ({integrity['rows']} lignes)")
         verdict.check(

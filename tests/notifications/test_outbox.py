@@ -55,6 +55,8 @@ def test_email_is_rendered_and_sent_after_commit(django_capture_on_commit_callba
     assert email.attempts == 1
     assert email.sent_at is not None
     assert email.template == "accounts/emails/password_reset"
+    # One Message-ID per outbox row: a retry after a crash is recognisable as the same message.
+    assert message.extra_headers["Message-ID"] == f"<{email.public_id}@relais.beta.gouv.fr>"
 
 
 def test_rendering_errors_surface_in_the_caller():
