@@ -17,6 +17,7 @@ The last line printed is `RESULT scenarios=N passed=P`.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import httpx
 from harness import (
     CONNECTIONS,
     SLOW_MARKER,
@@ -47,6 +49,9 @@ REDIS_START = [
     "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
 ]  # fmt: skip
 RECOVERY_LIMIT_S = 10
+# Public forms with a file field (Conseiller numérique: the candidate's CV; privacy: proof of identity), tried when
+# this build serves them.
+UPLOAD_PAGES = ["/conseiller-numerique/candidature/", "/donnees-personnelles/exercer-mes-droits/"]
 
 
 @dataclass
@@ -229,6 +234,7 @@ class Bench:
         try:
             filler = media / "remplissage"
             subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=4k"], capture_output=True)
+            self._upload_pages_refuse_cleanly(verdict)
             outcome = self.platform.shell(DISK_FULL_SNIPPET)
             verdict.check(outcome["field_error"].startswith("Le service ne peut pas enregistrer de fichier"),
                           f"erreur sur le champ : « {outcome['field_error']} »")  # fmt: skip
@@ -238,12 +244,40 @@ class Bench:
             verdict.check(outcome["page_status"] == 507 and "plein" in outcome["page"], "page 507 en français")
         finally:
             subprocess.run(["umount", str(media)], capture_output=True)
-        verdict.facts.append(
-            "     aucun formulaire de dépôt de fichier n'est en ligne dans ce dépôt : le champ UploadField et le "
-            "stockage du produit sont exercés dans un processus de la plateforme (réglages de production)"
-        )
         self.finish(load, verdict)
         return verdict
+
+    def _upload_pages_refuse_cleanly(self, verdict: Verdict) -> None:
+        """Each public upload form of the product that this build serves gets a PDF on the full disk: the page
+        must come back with the French error on the file field, and nothing may land on the disk."""
+        served = 0
+        for path in UPLOAD_PAGES:
+            page = self.platform.get(path)
+            fields = [name for tag in re.findall(r"<input[^>]*>", page.text) if 'type="file"' in tag
+                      for name in re.findall(r'name="([^"]+)"', tag)]  # fmt: skip
+            if page.status_code != 200 or not fields:
+                continue
+            served += 1
+            cookie = page.headers.get("set-cookie", "").split("csrftoken=", 1)[-1].split(";", 1)[0]
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            answer = httpx.post(
+                self.platform.base_url + path,
+                data={"csrfmiddlewaretoken": token},
+                files={fields[0]: ("cv.pdf", b"%PDF-1.4\n" + os.urandom(300 * 1024), "application/pdf")},
+                headers={"Cookie": f"csrftoken={cookie}", "X-Forwarded-For": "192.0.2.200"},
+                timeout=15,
+            )
+            stored = sorted(name for name in os.listdir(self.platform.media) if name != "remplissage")
+            verdict.check(
+                answer.status_code == 200 and "son espace de stockage est plein" in answer.text and not stored,
+                f"{path} : {answer.status_code}, erreur en français sur « {fields[0]} », rien d'écrit {stored or ''}",
+            )
+        if not served:
+            verdict.facts.append(
+                "     aucun formulaire public de dépôt de fichier n'est servi par ce dépôt "
+                f"({', '.join(UPLOAD_PAGES)}) : le champ et le stockage du produit sont exercés dans un processus "
+                "de la plateforme (réglages de production)"
+            )
 
 
 DISK_FULL_SNIPPET = """
