@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,15 +27,16 @@ from dataclasses import dataclass, field
 
 import httpx
 from harness import (
-    CONNECTIONS,
     SLOW_MARKER,
     Load,
     Platform,
+    add_platform_arguments,
     check_integrity,
-    corrected_delays,
+    close,
     file_request,
+    measure_and_pace,
     message_id,
-    pacing,
+    platform_from,
     print_results,
     wait_for,
 )
@@ -327,36 +327,23 @@ SCENARIOS = ["pg_restart", "smtp_down", "worker_kill", "redis_down", "disk_full"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, default=SCENARIOS)
-    parser.add_argument("--share", type=float, default=0.7, help="part du maximum mesuré (défaut 0,7)")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="base PostgreSQL locale, recréée")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5", help="base Redis locale, vidée")
-    parser.add_argument("--web-port", type=int, default=8152)
-    parser.add_argument("--sink-port", type=int, default=8153)
-    parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire (journaux)")
+    add_platform_arguments(parser, database=DEFAULT_DATABASE, web_port=8152, sink_port=8153)
+    parser.set_defaults(probe=20, calibration=15)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk est introuvable : apt-get install -y wrk")
     if os.geteuid() != 0:
         sys.exit("faults.py redémarre PostgreSQL et Redis et monte un tmpfs : lancez-le en root")
-
-    platform = Platform(
-        database_url=args.database_url, redis_url=args.redis_url, web_port=args.web_port, sink_port=args.sink_port
-    )
+    platform = platform_from(args)
     verdicts: list[Verdict] = []
     try:
         fixtures = platform.prepare()
         platform.start_all()
         platform.sign_in_fixtures(fixtures)
-        no_pause = dict.fromkeys(CONNECTIONS, 0)
-        Load(platform, fixtures, run=1, duration=5, delays_ms=no_pause).wait()
-        maximum = Load(platform, fixtures, run=2, duration=20, delays_ms=no_pause).wait()
-        max_rps = sum(result.rps for result in maximum.values())
-        targets, delays = pacing(max_rps, args.share)
-        calibration = Load(platform, fixtures, run=3, duration=15, delays_ms=delays).wait()
-        bench = Bench(platform, fixtures, corrected_delays(targets, calibration))
-        for result in (*maximum.values(), *calibration.values()):
-            bench.accepted.update(result.accepted)
-        print(f"maximum mesuré {max_rps:.1f} req/s ; charge de chaque scénario : {sum(targets.values()):.1f} req/s")
+        accepted: set[str] = set()
+        paced = measure_and_pace(platform, fixtures, args, accepted)
+        bench = Bench(platform, fixtures, paced.delays_ms)
+        bench.accepted = accepted
+        load_rps = sum(paced.targets.values())
+        print(f"maximum mesuré {paced.max_rps:.1f} req/s ; charge de chaque scénario : {load_rps:.1f} req/s")
         for name in args.only:
             print(f"\n== {name}")
             started = time.monotonic()
@@ -368,11 +355,7 @@ def main() -> int:
             print("\n".join(verdict.facts))
             print(f"{name} : {'RÉUSSI' if verdict.passed else 'ÉCHEC'} ({time.monotonic() - started:.0f} s)")
     finally:
-        platform.stop_all()
-        if args.keep:
-            print(f"journaux gardés dans {platform.tmp}")
-        else:
-            shutil.rmtree(platform.tmp, ignore_errors=True)
+        close(platform, keep=args.keep)
 
     print()
     for verdict in verdicts:

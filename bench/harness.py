@@ -7,11 +7,13 @@ latency figures; each paced by a Lua `delay()` to a target rate, each writing it
 Nothing leaves 127.0.0.1, every process is stopped at the end, whatever happens.
 """
 
+import argparse
 import contextlib
 import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -723,3 +725,57 @@ def file_request(platform: Platform, fixtures: Fixtures, *, email: str, number: 
     if answer.status_code != 302 or not found:
         raise RuntimeError(f"dépôt refusé ({answer.status_code})")
     return found.group(1)
+
+
+def add_platform_arguments(parser: argparse.ArgumentParser, *, database: str, web_port: int, sink_port: int) -> None:
+    parser.add_argument("--share", type=float, default=0.7, help="part du maximum mesuré (défaut 0,7)")
+    parser.add_argument("--probe", type=int, default=30, help="secondes de mesure du maximum (défaut 30)")
+    parser.add_argument("--calibration", type=int, default=20, help="secondes de réglage du rythme (défaut 20)")
+    parser.add_argument("--database-url", default=database, help="base PostgreSQL locale, recréée")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5", help="base Redis locale, vidée")
+    parser.add_argument("--web-port", type=int, default=web_port)
+    parser.add_argument("--sink-port", type=int, default=sink_port)
+    parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire (journaux)")
+
+
+def platform_from(args: argparse.Namespace) -> Platform:
+    if not shutil.which("wrk"):
+        sys.exit("wrk est introuvable : apt-get install -y wrk")
+    return Platform(
+        database_url=args.database_url, redis_url=args.redis_url, web_port=args.web_port, sink_port=args.sink_port
+    )
+
+
+def close(platform: Platform, *, keep: bool) -> None:
+    platform.stop_all()
+    if keep:
+        print(f"journaux gardés dans {platform.tmp}")
+    else:
+        shutil.rmtree(platform.tmp, ignore_errors=True)
+
+
+@dataclass
+class Pacing:
+    maximum: dict[str, KindResult]
+    max_rps: float
+    targets: dict[str, float]
+    delays_ms: dict[str, float]
+
+
+def measure_and_pace(platform: Platform, fixtures: Fixtures, args: argparse.Namespace, accepted: set[str]) -> Pacing:
+    """Warm up, measure the maximum (no pause), then find the delays that hold the mix at `args.share` of it.
+    Runs 1 to 3; the filings they accept are added to `accepted`."""
+
+    def run(number: int, duration: int, delays: dict[str, float]) -> dict[str, KindResult]:
+        results = Load(platform, fixtures, run=number, duration=duration, delays_ms=delays).wait()
+        for result in results.values():
+            accepted.update(result.accepted)
+        return results
+
+    no_pause = dict.fromkeys(CONNECTIONS, 0)
+    run(1, 5, no_pause)  # templates compiled, connections opened
+    maximum = run(2, args.probe, no_pause)
+    max_rps = sum(result.rps for result in maximum.values())
+    targets, first_guess = pacing(max_rps, args.share)
+    calibration = run(3, args.calibration, first_guess)
+    return Pacing(maximum, max_rps, targets, corrected_delays(targets, calibration))

@@ -10,18 +10,17 @@ The last line printed is
 """
 
 import argparse
-import shutil
 import sys
 import time
 
 from harness import (
-    CONNECTIONS,
     Load,
-    Platform,
+    add_platform_arguments,
     check_integrity,
-    corrected_delays,
+    close,
+    measure_and_pace,
     merged_percentile,
-    pacing,
+    platform_from,
     print_results,
 )
 
@@ -31,56 +30,31 @@ DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/relais_ops_soak"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=600, help="secondes de charge mesurée (défaut 600)")
-    parser.add_argument("--share", type=float, default=0.7, help="part du maximum mesuré (défaut 0,7)")
-    parser.add_argument("--probe", type=int, default=30, help="secondes de mesure du maximum (défaut 30)")
-    parser.add_argument("--calibration", type=int, default=20, help="secondes de réglage du rythme (défaut 20)")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="base PostgreSQL locale, recréée")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5", help="base Redis locale, vidée")
-    parser.add_argument("--web-port", type=int, default=8150)
-    parser.add_argument("--sink-port", type=int, default=8151)
-    parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire (journaux)")
+    add_platform_arguments(parser, database=DEFAULT_DATABASE, web_port=8150, sink_port=8151)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk est introuvable : apt-get install -y wrk")
-
-    platform = Platform(
-        database_url=args.database_url, redis_url=args.redis_url, web_port=args.web_port, sink_port=args.sink_port
-    )
+    platform = platform_from(args)
     accepted: set[str] = set()
     try:
         fixtures = platform.prepare()
         platform.start_all()
         platform.sign_in_fixtures(fixtures)
-        no_pause = dict.fromkeys(CONNECTIONS, 0)
-
-        def run(number: int, duration: int, delays: dict[str, float]):
-            results = Load(platform, fixtures, run=number, duration=duration, delays_ms=delays).wait()
-            for result in results.values():
-                accepted.update(result.accepted)
-            return results
-
-        run(1, 5, no_pause)  # warm-up: templates compiled, connections opened
-        maximum = run(2, args.probe, no_pause)
-        max_rps = sum(result.rps for result in maximum.values())
-        print(f"\nmaximum mesuré ({args.probe} s sans pause) : {max_rps:.1f} req/s")
-        print_results(maximum)
-        targets, delays = pacing(max_rps, args.share)
-        calibration = run(3, args.calibration, delays)
-        delays = corrected_delays(targets, calibration)
+        paced = measure_and_pace(platform, fixtures, args, accepted)
+        targets = paced.targets
+        print(f"\nmaximum mesuré ({args.probe} s sans pause) : {paced.max_rps:.1f} req/s")
+        print_results(paced.maximum)
         print(f"\ncible {args.share:.0%} : {sum(targets.values()):.1f} req/s ; charge de {args.duration} s…")
         started = time.monotonic()
-        results = run(4, args.duration, delays)
+        results = Load(platform, fixtures, run=4, duration=args.duration, delays_ms=paced.delays_ms).wait()
+        for result in results.values():
+            accepted.update(result.accepted)
         print(f"charge terminée en {time.monotonic() - started:.0f} s ; vidage de la boîte d'envoi…")
         drained = platform.wait_outbox_drained(timeout=300)
         integrity = check_integrity(platform, accepted)
         health = platform.get("/sante/").json()
+        metrics = platform.get("/metriques/", headers={"Authorization": f"Bearer {platform.metrics_token}"}).text
         dead = platform.dead_processes()
     finally:
-        platform.stop_all()
-        if args.keep:
-            print(f"journaux gardés dans {platform.tmp}")
-        else:
-            shutil.rmtree(platform.tmp, ignore_errors=True)
+        close(platform, keep=args.keep)
 
     rps = sum(result.rps for result in results.values())
     p99 = merged_percentile(results, 99)
@@ -93,6 +67,12 @@ def main() -> int:
     print(f"erreurs réseau (connexion, lecture, délai) : {socket_errors}")
     print("intégrité : " + ", ".join(f"{key}={value}" for key, value in integrity.items()))
     print(f"boîte d'envoi vidée : {'oui' if drained else 'NON'} ; /sante/ : {health['status']}")
+    counted = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("relais_http_request_duration_seconds_count{")
+    )
+    print(f"/metriques/ : {counted:.0f} requêtes mesurées, tous workers gunicorn additionnés")
     if dead:
         print(f"processus arrêtés pendant la charge : {', '.join(dead)}")
     failures = [

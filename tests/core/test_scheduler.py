@@ -1,7 +1,4 @@
 import logging
-import os
-import subprocess
-import sys
 import threading
 from datetime import datetime, timedelta
 from unittest import mock
@@ -16,7 +13,7 @@ from django.utils import timezone
 from relais.core import scheduler
 from relais.core.models import JobRun, SchedulerHeartbeat
 from relais.core.scheduler import Job, ScheduleError, Scheduler, load_schedule
-from tests.processes import ROOT, process_environment
+from tests.processes import start_manage
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -224,20 +221,9 @@ def test_old_runs_are_forgotten():
 def test_two_scheduler_processes_on_postgresql_run_a_job_once(tmp_path):
     """Two `run_scheduler --once` started together, as two machines' cron would: one runs, one skips."""
     path = write_schedule(tmp_path, '[[jobs]]\nname = "nightly"\ncron = "* * * * *"\ncommand = "check"\nargs = []\n')
-    environment = {**os.environ, **process_environment()}
     for _attempt in range(3):
         JobRun.objects.all().delete()
-        processes = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "run_scheduler", "--once", "--schedule", str(path)],
-                cwd=ROOT,
-                env=environment,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for _ in range(2)
-        ]
+        processes = [start_manage("run_scheduler", "--once", "--schedule", str(path)) for _ in range(2)]
         outputs = [process.communicate(timeout=60)[0] for process in processes]
         assert all(process.returncode == 0 for process in processes), outputs
         if JobRun.objects.values("slot").distinct().count() == 1:

@@ -2,10 +2,7 @@
 
 import asyncio
 import logging
-import os
 import socket
-import subprocess
-import sys
 from email import message_from_bytes
 from unittest import mock
 
@@ -20,7 +17,7 @@ from relais.core.management.commands.db_worker import ResilientWorker
 from relais.notifications.enums import EmailStatus
 from relais.notifications.models import Email
 from relais.notifications.services import message_id, queue_email
-from tests.processes import ROOT, process_environment
+from tests.processes import start_manage
 
 
 class SlowSink:
@@ -59,23 +56,17 @@ def test_three_workers_share_the_queue_without_doing_anything_twice(settings):
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    environment = {**os.environ, **process_environment(), "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
     try:
         workers = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*"],
-                cwd=ROOT,
-                env=environment,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
+            start_manage(
+                "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", EMAIL_URL=f"smtp://127.0.0.1:{port}"
             )
             for _ in range(3)
         ]
-        errors = [worker.communicate(timeout=120)[1] for worker in workers]
+        outputs = [worker.communicate(timeout=120)[0] for worker in workers]
     finally:
         controller.stop()
-    assert all(worker.returncode == 0 for worker in workers), errors
+    assert all(worker.returncode == 0 for worker in workers), outputs
 
     results = list(DBTaskResult.objects.all())
     assert {result.status for result in results} == {TaskResultStatus.SUCCESSFUL}
