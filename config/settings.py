@@ -60,12 +60,13 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "csp",
+    # Before django_tasks_db: its db_worker command is replaced by core's, which survives database outages.
+    "relais.core",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "relais.core",
     "relais.accounts",
     "relais.territories",
     "relais.companies",
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the duration cover everything below, error pages included.
+    "relais.core.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,9 +154,21 @@ if "sqlite" in _db["ENGINE"]:
 else:
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     _db["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server fails the request in seconds (503 page) instead of holding a web worker.
+    _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://relais")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis, required in production (rate limits counted once across processes): a Redis outage degrades the
+    # limits to per-process counting instead of failing requests (relais/core/cache.py).
+    CACHES["default"]["BACKEND"] = "relais.core.cache.FallbackRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+            "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+        }
+    )
 
 # Identity
 AUTH_USER_MODEL = "accounts.User"
@@ -210,7 +225,8 @@ if _file_storage == "s3":
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_FILE_OVERWRITE = False
 else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Django's, minus the partial file a full disk would leave behind.
+    _default_storage = {"BACKEND": "relais.core.uploads.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -231,6 +247,8 @@ vars().update(env.email_url("EMAIL_URL", default=_email_default))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais <ne-pas-repondre@relais.beta.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@relais.beta.gouv.fr")
+# An email whose sending started this long ago without a result is taken up again (its worker died mid-send).
+EMAIL_CLAIM_TIMEOUT = env.int("EMAIL_CLAIM_TIMEOUT", default=600)
 
 # Background tasks: immediate in tests, the database queue otherwise (worker: manage.py db_worker).
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "database")
@@ -332,11 +350,50 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logs: one JSON object per line in production (request id, user id, view, status, duration; no personal data in
+# messages), plain lines otherwise. LOG_FORMAT=json|plain overrides the default.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "relais.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Error tracker (Sentry or a compatible service such as GlitchTip), only when SENTRY_DSN is set. No personal data
+# leaves: no user e-mail or address, no request body, no local variables of the stack.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+    )
+
+# Prometheus metrics at /metriques/, for a scraper that sends "Authorization: Bearer <METRICS_TOKEN>"; the page
+# does not exist without a token. Under gunicorn, PROMETHEUS_MULTIPROC_DIR (and -c config/gunicorn.py) sums the
+# workers' counters.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Health thresholds of /sante/ (seconds): beyond them the platform is reported not ready (503).
+HEALTH_SCHEDULER_MAX_AGE = env.int("HEALTH_SCHEDULER_MAX_AGE", default=180)
+HEALTH_TASK_MAX_AGE = env.int("HEALTH_TASK_MAX_AGE", default=300)
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=900)

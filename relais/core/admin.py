@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SiteStatus
+from .models import JobRun, SiteStatus
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,3 +26,10 @@ class SiteStatusAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["job", "slot", "host", "started_at", "finished_at", "succeeded"]
+    list_filter = ["succeeded", "job"]
+    date_hierarchy = "slot"

@@ -4,9 +4,18 @@ Every uploaded file goes to the default storage (`var/media/` in the embedded de
 production, see the README) under a random name, and is served only through a view of the app that owns it, which
 checks who may read it and answers with `file_response`. Images are re-encoded with Pillow: what is stored is
 pixels we wrote, without EXIF (place, camera, owner) and never larger than asked.
+
+A full disk is refused before anything is written when the form is checked (a French error on the field, the
+rest of the form kept), and, if it fills up meanwhile, the partial file is removed and the error page (507) says
+that nothing was stored; the caller's transaction rolls the row back.
 """
 
+import contextlib
+import errno
 import io
+import logging
+import os
+import shutil
 import uuid
 from dataclasses import dataclass
 
@@ -14,12 +23,19 @@ import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage as DjangoFileSystemStorage
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+logger = logging.getLogger(__name__)
+
 MEGABYTE = 1024 * 1024
+# Room kept free beyond the file itself: the file system needs some for its own records.
+STORAGE_MARGIN_BYTES = MEGABYTE
+STORAGE_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,12 @@ def check_upload(upload, *, kinds, max_bytes: int) -> Kind:
         raise ValidationError("Le fichier est vide.", code="empty")
     if upload.size > max_bytes:
         raise ValidationError(f"Le fichier dépasse la taille maximale de {max_bytes // MEGABYTE} Mo.", code="too_large")
+    if not storage_has_room(upload.size):
+        raise ValidationError(
+            "Le service ne peut pas enregistrer de fichier pour le moment : son espace de stockage est plein. "
+            "Réessayez plus tard ; le reste de votre saisie est conservé.",
+            code="storage_full",
+        )
     upload.seek(0)
     guessed = filetype.guess(upload.read(8192))
     upload.seek(0)
@@ -59,6 +81,34 @@ def check_upload(upload, *, kinds, max_bytes: int) -> Kind:
             code="invalid_type",
         )
     return kind
+
+
+def storage_has_room(size: int) -> bool:
+    """False when the local folder of uploaded files cannot take `size` more bytes (object storage: always
+    True, it does not fill up)."""
+    if not isinstance(default_storage, DjangoFileSystemStorage):
+        return True
+    folder = os.path.abspath(default_storage.location)
+    while not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    if shutil.disk_usage(folder).free >= size + STORAGE_MARGIN_BYTES:
+        return True
+    logger.error("Espace disque insuffisant pour les fichiers déposés : un envoi de %s octets est refusé.", size)
+    return False
+
+
+class FileSystemStorage(DjangoFileSystemStorage):
+    """Django's storage, which never leaves a partial file behind when the disk fills up during a write."""
+
+    def _save(self, name, content):
+        try:
+            return super()._save(name, content)
+        except OSError as error:
+            if error.errno in STORAGE_FULL_ERRNOS:
+                logger.error("Disque plein pendant l'écriture d'un fichier déposé : le fichier partiel est supprimé.")
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.path(name))
+            raise
 
 
 def reencode_image(upload, *, max_side: int) -> ContentFile:

@@ -11,6 +11,9 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("cgu/", views.terms, name="terms"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
-    path("sante/", views.health, name="health"),
+    path("sante/", views.health_check, name="health"),
+    path("sante/instance/", views.instance_health, name="instance_health"),
+    path("sante/vivant/", views.liveness, name="liveness"),
+    path("metriques/", views.metrics_view, name="metrics"),
     path("sante/ping/", views.ping, name="ping"),
 ]

@@ -21,6 +21,9 @@ EXEMPT_VIEW_NAMES = {
     "core:accessibility",
     "core:health",
     "core:ping",
+    "core:instance_health",
+    "core:liveness",
+    "core:metrics",
 }
 
 

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,8 +10,12 @@ from relais.core.models import PublicIdModel
 from .enums import EmailStatus
 
 MAX_ATTEMPTS = 8
-# Far above the SMTP timeout: a claim this old belongs to a worker that died between claim and result.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def claim_timeout() -> timedelta:
+    """Far above the time one send may take: a claim this old belongs to a worker that died between claim and
+    result (settings.EMAIL_CLAIM_TIMEOUT, 10 minutes by default)."""
+    return timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT)
 
 
 class EmailQuerySet(models.QuerySet):
@@ -19,13 +24,13 @@ class EmailQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(
             Q(status=EmailStatus.PENDING, next_attempt_at__lte=now)
-            | Q(status=EmailStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT, attempts__lt=MAX_ATTEMPTS)
+            | Q(status=EmailStatus.SENDING, claimed_at__lt=now - claim_timeout(), attempts__lt=MAX_ATTEMPTS)
         )
 
     def abandoned(self, now=None):
         """Claims left by dead workers on emails that have no attempt left."""
         now = now or timezone.now()
-        return self.filter(status=EmailStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT, attempts__gte=MAX_ATTEMPTS)
+        return self.filter(status=EmailStatus.SENDING, claimed_at__lt=now - claim_timeout(), attempts__gte=MAX_ATTEMPTS)
 
 
 class Email(PublicIdModel):

@@ -10,8 +10,11 @@ the claim. Two workers can therefore never both send the same email, on SQLite (
 PostgreSQL. A transaction held open during SMTP would have given the same exclusivity, but it blocks every
 writer of the SQLite file for the length of an SMTP timeout and keeps PostgreSQL connections idle in
 transaction. The price is the usual one of outboxes: if the process dies after the SMTP server accepted the
-message and before the row says "sent", the claim expires after CLAIM_TIMEOUT and the email is sent again.
-We prefer a rare duplicate to a lost email (at least once across crashes, exactly once otherwise).
+message and before the row says "sent", the claim expires after EMAIL_CLAIM_TIMEOUT and the email is sent again
+(with the same Message-ID, which lets the receiving side recognise it). A process killed before the server
+accepted the message, the common case since the exchange lasts far longer than the final update, sends nothing:
+the email then leaves exactly once. We prefer a rare duplicate to a lost email (at least once across crashes,
+exactly once otherwise).
 """
 
 import contextlib
@@ -20,6 +23,7 @@ import logging
 import re
 import uuid
 from datetime import timedelta
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
@@ -139,8 +143,15 @@ def _smtp_timeout() -> int:
     return settings.EMAIL_TIMEOUT or SMTP_TIMEOUT_SECONDS
 
 
+def message_id(email: Email) -> str:
+    """One Message-ID per outbox row, the same at every attempt."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "relais.invalid"
+    return f"<{email.public_id}@{domain}>"
+
+
 def _build_message(email: Email, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
+        headers={"Message-ID": message_id(email)},
         subject=email.subject,
         body=email.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -22,6 +22,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "SITE_URL": "https://relais.exemple.gouv.fr",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "EMAIL_URL": "smtp://localhost:25",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
         # One line with literal "\\n", as hosting consoles take it.
         "OIDC_RSA_PRIVATE_KEY": generate_private_key_pem().replace("\n", "\\n"),
     }
@@ -34,6 +35,12 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+    environment.pop("CACHE_URL")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert "relais.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

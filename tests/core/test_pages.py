@@ -92,11 +92,6 @@ def test_500_page_renders_without_database_access(rf, django_assert_num_queries)
     assert "Erreur inattendue" in response.content.decode()
 
 
-def test_health_checks_the_database(client):
-    response = client.get("/sante/")
-    assert response.json() == {"status": "ok"}
-
-
 def test_security_headers(client):
     response = client.get("/")
     assert response["X-Frame-Options"] == "DENY"

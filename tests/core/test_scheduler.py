@@ -1,15 +1,19 @@
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection, connections
+from django.utils import timezone
 
 from relais.core import scheduler
+from relais.core.models import JobRun, SchedulerHeartbeat
 from relais.core.scheduler import Job, ScheduleError, Scheduler, load_schedule
+from tests.processes import start_manage
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -83,6 +87,7 @@ def test_missing_schedule_file(tmp_path):
         load_schedule(tmp_path / "absent.toml")
 
 
+@pytest.mark.django_db
 def test_once_runs_only_the_jobs_due_this_minute(tmp_path):
     path = write_schedule(tmp_path, TWO_JOBS)
     with (
@@ -100,6 +105,7 @@ def test_once_runs_only_the_jobs_due_this_minute(tmp_path):
     assert command.call_args_list == [mock.call("check")]
 
 
+@pytest.mark.django_db
 def test_a_failing_job_is_logged_and_does_not_stop_the_others(tmp_path, caplog):
     path = write_schedule(tmp_path, TWO_JOBS)
 
@@ -120,6 +126,7 @@ def test_a_failing_job_is_logged_and_does_not_stop_the_others(tmp_path, caplog):
     assert "Tâche « nightly » terminée" in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_scheduler_never_runs_a_job_twice_at_once_and_stops_cleanly():
     job = Job(name="slow", cron="* * * * *", command="check")
     release = threading.Event()
@@ -131,8 +138,8 @@ def test_the_scheduler_never_runs_a_job_twice_at_once_and_stops_cleanly():
 
     runner = Scheduler([job])
     with mock.patch.object(scheduler, "call_command", side_effect=slow_command):
-        runner._start(job)
-        runner._start(job)
+        runner._start(job, datetime(2025, 7, 1, 3, 30, tzinfo=PARIS))
+        runner._start(job, datetime(2025, 7, 1, 3, 31, tzinfo=PARIS))
         thread = threading.Thread(target=runner.run_forever)
         thread.start()
         runner.stop()
@@ -141,3 +148,86 @@ def test_the_scheduler_never_runs_a_job_twice_at_once_and_stops_cleanly():
     assert not thread.is_alive()
     assert not runner._running["slow"].is_alive()
     assert calls == ["check"]
+
+
+@pytest.mark.django_db
+def test_a_second_scheduler_skips_the_slot_the_first_one_ran(tmp_path, caplog):
+    path = write_schedule(tmp_path, TWO_JOBS)
+    with (
+        mock.patch.object(scheduler, "call_command") as command,
+        time_machine.travel(datetime(2025, 7, 1, 3, 30, 5, tzinfo=PARIS), tick=False),
+        caplog.at_level(logging.INFO, logger="relais.core.scheduler"),
+    ):
+        call_command("run_scheduler", "--once", "--schedule", str(path))
+        # The second instance (another machine's cron, or the new release of a rolling deploy), same minute.
+        call_command("run_scheduler", "--once", "--schedule", str(path))
+    assert command.call_count == 2
+    assert "Tâche « nightly » du créneau 01/07/2025 03:30 déjà lancée" in caplog.text
+    runs = JobRun.objects.order_by("job")
+    assert [(run.job, run.succeeded) for run in runs] == [("every_minute", True), ("nightly", True)]
+    assert all(run.finished_at for run in runs)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="la base SQLite en mémoire des tests refuse les fils")
+def test_two_schedulers_racing_for_a_slot_run_the_job_once():
+    job = Job(name="daily", cron="0 3 * * *", command="check")
+    slot = datetime(2025, 7, 1, 3, 0, tzinfo=PARIS)
+    start = threading.Barrier(4)
+    outcomes = []
+
+    def scheduler_instance():
+        start.wait()
+        try:
+            outcomes.append(scheduler.run_job(job, slot))
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(scheduler, "call_command"):
+        threads = [threading.Thread(target=scheduler_instance) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+    assert sorted(outcomes, key=str) == [None, None, None, True]
+    assert JobRun.objects.filter(job="daily").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_scheduler_says_it_is_alive_and_outlives_a_database_outage(caplog):
+    scheduler.beat()
+    assert SchedulerHeartbeat.objects.get(instance=scheduler.INSTANCE).beat_at
+    with (
+        # Would close the test's transaction; the real one drops only broken connections.
+        mock.patch.object(scheduler, "close_old_connections"),
+        mock.patch.object(scheduler, "beat", side_effect=OperationalError("connection refused")),
+        caplog.at_level(logging.WARNING, logger="relais.core.scheduler"),
+    ):
+        Scheduler._beat()
+    assert "Signe de vie non enregistré : base de données injoignable (OperationalError)" in caplog.text
+
+
+@pytest.mark.django_db
+def test_old_runs_are_forgotten():
+    old = JobRun.objects.create(job="x", slot=timezone.now() - timedelta(days=31), host="h")
+    recent = JobRun.objects.create(job="x", slot=timezone.now() - timedelta(days=1), host="h")
+    scheduler.beat()
+    assert list(JobRun.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not JobRun.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="processus séparés : base PostgreSQL de test requise")
+def test_two_scheduler_processes_on_postgresql_run_a_job_once(tmp_path):
+    """Two `run_scheduler --once` started together, as two machines' cron would: one runs, one skips."""
+    path = write_schedule(tmp_path, '[[jobs]]\nname = "nightly"\ncron = "* * * * *"\ncommand = "check"\nargs = []\n')
+    for _attempt in range(3):
+        JobRun.objects.all().delete()
+        processes = [start_manage("run_scheduler", "--once", "--schedule", str(path)) for _ in range(2)]
+        outputs = [process.communicate(timeout=60)[0] for process in processes]
+        assert all(process.returncode == 0 for process in processes), outputs
+        if JobRun.objects.values("slot").distinct().count() == 1:
+            break  # else the two started on both sides of a minute: try again
+    assert JobRun.objects.count() == 1
+    assert sum("Tâche « nightly » lancée" in output for output in outputs) == 1
+    assert sum("déjà lancée par un autre planificateur" in output for output in outputs) == 1

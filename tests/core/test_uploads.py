@@ -1,15 +1,25 @@
 """Uploads are judged by their content, limited in size, and images are re-encoded without EXIF."""
 
+import errno
 import io
 
 import pytest
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile, FileField
 from dsfr.forms import DsfrBaseForm
 from PIL import Image
 
-from relais.core.uploads import MEGABYTE, PDF, PNG, ImageUploadField, UploadField, file_response
+from relais.core.uploads import (
+    MEGABYTE,
+    PDF,
+    PNG,
+    FileSystemStorage,
+    ImageUploadField,
+    UploadField,
+    file_response,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -83,3 +93,33 @@ def test_file_response_sets_the_checked_type_and_caching(public):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert 'filename="justificatif.pdf"' in response["Content-Disposition"]
     assert ("no-store" in response["Cache-Control"]) is not public
+
+
+def test_a_full_disk_is_a_french_error_on_the_field_and_keeps_the_rest(monkeypatch):
+    class Usage:
+        free = 10
+
+    monkeypatch.setattr("relais.core.uploads.shutil.disk_usage", lambda folder: Usage)
+    form = ProofForm(data={}, files={"proof": SimpleUploadedFile("a.pdf", PDF_BYTES)})
+    assert not form.is_valid()
+    assert form.errors["proof"] == [
+        "Le service ne peut pas enregistrer de fichier pour le moment : son espace de stockage est plein. "
+        "Réessayez plus tard ; le reste de votre saisie est conservé."
+    ]
+
+
+def test_a_disk_that_fills_up_during_the_write_leaves_no_partial_file(settings, tmp_path):
+    class FillsUp(File):
+        def chunks(self, chunk_size=None):
+            yield b"%PDF-1.4 premier morceau"
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    storage = FileSystemStorage(location=tmp_path / "media")
+    with pytest.raises(OSError) as raised:
+        storage.save("preuves/a.pdf", FillsUp(io.BytesIO(b""), name="a.pdf"))
+    assert raised.value.errno == errno.ENOSPC
+    assert list((tmp_path / "media" / "preuves").iterdir()) == []
+
+
+def test_uploads_go_through_the_storage_that_cleans_up_after_a_full_disk():
+    assert isinstance(default_storage, FileSystemStorage)

@@ -10,7 +10,7 @@ from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
 from relais.notifications.enums import EmailStatus
-from relais.notifications.models import CLAIM_TIMEOUT, MAX_ATTEMPTS, Email
+from relais.notifications.models import MAX_ATTEMPTS, Email, claim_timeout
 from relais.notifications.services import BACKOFF, Delivery, deliver_email, queue_email
 
 from .backends import RivalWorkerBackend
@@ -55,6 +55,8 @@ def test_email_is_rendered_and_sent_after_commit(django_capture_on_commit_callba
     assert email.attempts == 1
     assert email.sent_at is not None
     assert email.template == "accounts/emails/password_reset"
+    # One Message-ID per outbox row: a retry after a crash is recognisable as the same message.
+    assert message.extra_headers["Message-ID"] == f"<{email.public_id}@relais.beta.gouv.fr>"
 
 
 def test_rendering_errors_surface_in_the_caller():
@@ -160,7 +162,7 @@ def test_a_claim_left_by_a_dead_worker_is_sent_again_after_the_timeout():
     call_command("send_due_emails")
     assert mail.outbox == []
 
-    with time_machine.travel(claimed_at + CLAIM_TIMEOUT + timedelta(seconds=1), tick=False):
+    with time_machine.travel(claimed_at + claim_timeout() + timedelta(seconds=1), tick=False):
         call_command("send_due_emails")
     assert len(mail.outbox) == 1
     email.refresh_from_db()
@@ -172,7 +174,7 @@ def test_a_claim_left_on_the_last_attempt_fails_the_email():
     claimed_at = timezone.now()
     Email.objects.filter(pk=email.pk).update(status=EmailStatus.SENDING, claimed_at=claimed_at, attempts=MAX_ATTEMPTS)
 
-    with time_machine.travel(claimed_at + CLAIM_TIMEOUT + timedelta(seconds=1), tick=False):
+    with time_machine.travel(claimed_at + claim_timeout() + timedelta(seconds=1), tick=False):
         call_command("send_due_emails")
     email.refresh_from_db()
     assert email.status == EmailStatus.FAILED

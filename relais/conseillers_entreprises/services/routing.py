@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from relais.companies.models import normalize_search_text
+from relais.core.metrics import ROUTING_DURATION
 from relais.territories.models import Commune, Department, Epci, Region
 
 from ..enums import TerritorialLevel, ZoneType
@@ -566,6 +567,7 @@ def _decide(candidates: list[Expert], need: _Need, zones: _Zones | None) -> tupl
     return _sorted(kept), excluded
 
 
+@ROUTING_DURATION.time()
 def route_need(*, subject: Subject, establishment, explain: bool = False) -> Routing:
     """The expert teams that receive a need on `subject` for `establishment`, ordered by institution, antenne, name.
 

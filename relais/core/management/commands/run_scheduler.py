@@ -3,7 +3,7 @@ import signal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from relais.core.scheduler import SCHEDULE_PATH, ScheduleError, Scheduler, load_schedule, run_due_jobs
+from relais.core.scheduler import SCHEDULE_PATH, ScheduleError, Scheduler, beat, load_schedule, run_due_jobs
 
 
 class Command(BaseCommand):
@@ -31,8 +31,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{job.name:<24} {job.cron:<16} {next_run:%d/%m/%Y %H:%M %Z}  {job}")
             return
         if once:
+            beat()
             results = run_due_jobs(jobs)
-            failed = [name for name, succeeded in results.items() if not succeeded]
+            failed = [name for name, outcome in results.items() if outcome is False]
             if failed:
                 raise CommandError(f"Tâche(s) en échec : {', '.join(failed)} (détails dans le journal).")
             return
