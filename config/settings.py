@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL and Unicode non-characters in the URL or a machine endpoint's body: a French 400 (forms answer on the field).
+    "relais.core.text.InputHygieneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -264,6 +266,9 @@ else:
 
     _oidc_key = env.str("OIDC_RSA_PRIVATE_KEY", default="")
     OIDC_RSA_PRIVATE_KEY = from_environment(_oidc_key) if _oidc_key else development_private_key(VAR_DIR / "oidc.key")
+# Staff must not read a person's TOTP secret (it would let them clone the second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # The toolkit's own model, named so that the sso app's foreign keys to it can be migrated.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -94,14 +94,9 @@ def login_code(request):
             return redirect("accounts:login")
     form = forms.OtpTokenForm(request.POST or None)
     if form.is_valid():
-        device = _verify_second_factor(user=user, token=form.cleaned_data["token"])
-        if device is None:
-            form.add_error(
-                "token",
-                "Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, attendez le code suivant et "
-                "réessayez ; après plusieurs erreurs, un délai d'attente s'impose.",
-            )
-        else:
+        token = form.cleaned_data["token"]
+        device = _second_factor_attempt(form, user=user, verify=lambda: _verify_second_factor(user=user, token=token))
+        if device is not None:
             if pending:
                 auth_login(request, user, backend=pending["backend"])
                 del request.session[PENDING_LOGIN_SESSION_KEY]
@@ -121,12 +116,43 @@ def _with_next(url_name: str, next_url: str | None) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
+def _second_factor_attempt(form, *, user, verify):
+    """What `verify()` gives for the code typed (a device, backup codes), unless the person typed too many wrong
+    codes; a wrong one is counted and told on the form with the tries left."""
+    key = str(user.public_id)
+    failures = throttling.SECOND_FACTOR_FAILURES
+    if failures.exceeded(key):
+        form.add_error("token", _too_many_codes_message())
+        return None
+    result = verify()
+    if result is not None:
+        failures.reset(key)
+        return result
+    failures.hit(key)
+    left = failures.remaining(key)
+    form.add_error(
+        "token",
+        "Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, attendez le code suivant et réessayez "
+        f"({left} essai{'s' if left > 1 else ''} restant{'s' if left > 1 else ''})."
+        if left
+        else _too_many_codes_message(),
+    )
+    return None
+
+
 def _verify_second_factor(*, user, token: str):
     for device in devices_for_user(user, confirmed=True):
         verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             return verified
     return None
+
+
+def _too_many_codes_message() -> str:
+    return (
+        "Trop de codes erronés. Par sécurité, réessayez dans 15 minutes ; si vous avez perdu votre téléphone, "
+        "utilisez l'un de vos codes de secours ou écrivez au support."
+    )
 
 
 @login_not_required
@@ -513,10 +539,11 @@ def two_factor_setup(request):
     form = forms.OtpTokenForm(request.POST or None)
     form.fields["token"].help_text = "Les 6 chiffres affichés par votre application pour Relais."
     if form.is_valid():
-        codes = services.confirm_totp_device(user=user, device=device, token=form.cleaned_data["token"])
-        if codes is None:
-            form.add_error("token", "Ce code n'est pas valable. Vérifiez l'heure de votre téléphone et réessayez.")
-        else:
+        token = form.cleaned_data["token"]
+        codes = _second_factor_attempt(
+            form, user=user, verify=lambda: services.confirm_totp_device(user=user, device=device, token=token)
+        )
+        if codes is not None:
             device.refresh_from_db()
             otp_login(request, device)
             request.session[BACKUP_CODES_SESSION_KEY] = codes

@@ -55,6 +55,10 @@ class RateLimit:
                 # The window expired between add() and incr(): this hit opens a new one.
                 cache.set(cache_key, 1, self.seconds)
 
+    def remaining(self, key: str) -> int:
+        """Hits left for `key` in its window (to tell a person how many tries they have left)."""
+        return max(0, self.limit - (cache.get(self._key(key)) or 0)) if key else self.limit
+
     def reset(self, *keys: str) -> None:
         cache.delete_many([self._key(key) for key in keys if key])
 

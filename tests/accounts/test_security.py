@@ -241,6 +241,29 @@ def test_a_wrong_code_is_refused_and_then_throttled(client):
         assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_wrong_second_factor_codes_stop_after_five_like_the_sign_up_code(client):
+    user = UserFactory()
+    device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, user.email)
+        wrong = f"{(int(code_for(device)) + 1) % 10**6:06d}"
+        response = client.post("/compte/connexion/code/", {"token": wrong})
+        assert "(4 essais restants)" in page(response)
+        for _ in range(4):
+            traveller.shift(timedelta(minutes=1))
+            login(client, user.email)
+            response = client.post("/compte/connexion/code/", {"token": wrong})
+        assert "Trop de codes erronés" in page(response)
+        traveller.shift(timedelta(minutes=1))
+        login(client, user.email)
+        client.post("/compte/connexion/code/", {"token": code_for(device)})
+        assert "_auth_user_id" not in client.session
+        traveller.shift(timedelta(minutes=16))
+        login(client, user.email)
+        client.post("/compte/connexion/code/", {"token": code_for(device)})
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+
 def test_enrolment_refuses_a_wrong_code(client):
     user = UserFactory()
     client.force_login(user)
