@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.core.admin import ReadOnlyAdmin
+from relais.core.admin import ReadOnlyAdmin, TabularInline
 
 from . import services
 from .enums import RevocationReason
@@ -76,7 +76,7 @@ class SuspendedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SuspensionInline(admin.TabularInline):
+class SuspensionInline(TabularInline):
     """The history of the account's suspensions; they are made and lifted with the actions of the list."""
 
     model = AccountSuspension

@@ -393,7 +393,12 @@ def suspend_account(*, user: User, actor: User | None, reason: str, until: datet
             template="accounts/emails/account_suspended",
             context={"suspension": suspension, "support_email": settings.SUPPORT_EMAIL},
         )
-        logger.info("Compte %s suspendu par %s jusqu'au %s", locked.public_id, _who(actor), until or "levée")
+        logger.info(
+            "Compte %s suspendu par %s %s",
+            locked.public_id,
+            _who(actor),
+            f"jusqu'au {until.isoformat()}" if until else "jusqu'à sa levée",
+        )
     user.refresh_from_db()
     return suspension
 
