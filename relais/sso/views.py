@@ -67,6 +67,12 @@ class AuthorizationView(oauth2_views.AuthorizationView):
             return self._authorize(request, application, scopes, credentials)
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        # The consent form cannot skip what the page asked first (second factor, terms), even if posted directly.
+        if (interaction := self._interaction_needed(request)) is not None:
+            return redirect(interaction[1])
+        return super().post(request, *args, **kwargs)
+
     def handle_no_permission(self):
         # Nobody signed in: with prompt=none the service hears login_required (with `iss`, as every answer).
         if "none" not in self.request.GET.get("prompt", "").split():

@@ -10,7 +10,6 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from oauth2_provider.models import get_application_model
 
 from relais.accounts.services import suspend_account
 from relais.companies.demo import load_demo as load_demo_companies
@@ -18,9 +17,9 @@ from relais.companies.models import Company
 from relais.notifications.services import queue_email
 from relais.organizations.catalogue import load_digital_services
 from relais.organizations.models import DigitalService
-from relais.sso.models import ClientProfile
 from tests.accounts.factories import UserFactory
 from tests.conseillers_entreprises.factories import AntenneFactory, ExpertFactory
+from tests.sso.relying_party import make_service
 
 from .test_browser import _format_violations, allow_orm_under_playwright, axe_source, browser  # noqa: F401
 
@@ -74,15 +73,7 @@ def world():
     load_digital_services()
     person = UserFactory(email="personne@exemple.fr", first_name="Camille", last_name="Martin")
     suspend_account(user=person, actor=None, reason="Usage frauduleux", until=None)
-    application_model = get_application_model()
-    application = application_model.objects.create(
-        name="CERES",
-        client_type=application_model.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=application_model.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="https://ceres.exemple.gouv.fr/oidc/callback",
-        algorithm=application_model.RS256_ALGORITHM,
-    )
-    ClientProfile.objects.create(application=application, backchannel_logout_uri="https://ceres.exemple.gouv.fr/bc")
+    application = make_service(backchannel=True).application
     expert = ExpertFactory(antenne=AntenneFactory(), users=[person])
     email = queue_email(to=["personne@exemple.fr"], template="accounts/emails/account_deleted")
     group = Group.objects.create(name="Équipe support Conseillers-Entreprises")

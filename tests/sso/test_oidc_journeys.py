@@ -143,6 +143,16 @@ def test_acr_values_requiring_the_second_factor_ask_for_the_code(browser, ceres,
     assert claims["amr"] == ["pwd", "otp", "mfa"]
 
 
+def test_the_consent_form_posted_directly_cannot_skip_the_second_factor_or_the_terms(browser, ceres, person):
+    TOTPDevice.objects.create(user=person, name="Téléphone", confirmed=True)
+    url = ceres.authorization_url(acr_values=Acr.MFA)
+    forged = browser.post(url, {"client_id": ceres.client_id, "redirect_uri": ceres.redirect_uri, "allow": "Autoriser"})
+    assert forged["Location"].startswith("/compte/connexion/code/")
+    publish_terms_version(scope="portail", version="3", body="Texte", notify=False)
+    forged = browser.post(ceres.authorization_url(), {"client_id": ceres.client_id, "allow": "Autoriser"})
+    assert forged["Location"].startswith("/cgu/accepter/")
+
+
 def test_acr_values_for_a_person_without_second_factor_lead_to_its_enrolment(browser, ceres):
     url = ceres.authorization_url(acr_values=Acr.MFA)
     response = browser.get(url)
