@@ -224,6 +224,17 @@ class EmailVerification(PublicIdModel):
         return timezone.now() >= self.expires_at
 
 
+def until_label(moment) -> str:
+    """ "jusqu'au 14/12/2026 inclus" for a suspension ending at midnight (as the administration sets them), else with
+    the time; "jusqu'à sa levée" without an end."""
+    if moment is None:
+        return "jusqu'à sa levée"
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute) == (0, 0):
+        return f"jusqu'au {local - timedelta(days=1):%d/%m/%Y} inclus"
+    return f"jusqu'au {local:%d/%m/%Y à %H:%M}"
+
+
 class AccountSuspensionQuerySet(models.QuerySet):
     def in_force(self, now=None):
         now = now or timezone.now()
@@ -258,3 +269,7 @@ class AccountSuspension(PublicIdModel):
 
     def __str__(self):
         return f"Suspension de {self.user} du {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+    @property
+    def until_label(self) -> str:
+        return until_label(self.ends_at)

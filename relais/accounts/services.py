@@ -20,7 +20,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from relais.notifications.services import queue_email
 
 from .enums import RevocationReason, VerificationPurpose
-from .models import MAX_CODE_ATTEMPTS, VERIFICATION_VALIDITY, AccountSuspension, EmailVerification, User, UserManager
+from .models import (
+    MAX_CODE_ATTEMPTS,
+    VERIFICATION_VALIDITY,
+    AccountSuspension,
+    EmailVerification,
+    User,
+    UserManager,
+    until_label,
+)
 from .signals import access_revoked
 from .tokens import password_reset_token_generator
 
@@ -397,7 +405,7 @@ def suspend_account(*, user: User, actor: User | None, reason: str, until: datet
             "Compte %s suspendu par %s %s",
             locked.public_id,
             _who(actor),
-            f"jusqu'au {until.isoformat()}" if until else "jusqu'à sa levée",
+            until_label(until),
         )
     user.refresh_from_db()
     return suspension
@@ -428,14 +436,10 @@ def lift_suspension(*, user: User, actor: User | None, reason: str = "") -> Acco
 def suspension_message(*, user: User) -> str:
     """What a suspended person reads when signing in: until when, why, whom to ask."""
     suspension = user.suspensions.in_force().first()
-    reason = f" Motif : {suspension.reason}" if suspension else ""
-    if user.suspended_until:
-        until = f"jusqu'au {timezone.localtime(user.suspended_until):%d/%m/%Y à %H:%M}"
-    else:
-        until = "jusqu'à la levée de la suspension"
+    reason = f" Motif : {suspension.reason.strip().rstrip('.')}." if suspension else ""
     return (
-        f"Votre compte est suspendu : vous ne pouvez pas vous connecter {until}.{reason} Pour toute question, "
-        f"écrivez au support ({settings.SUPPORT_EMAIL})."
+        f"Votre compte est suspendu {until_label(user.suspended_until)} : vous ne pouvez pas vous connecter.{reason} "
+        f"Pour toute question, écrivez au support ({settings.SUPPORT_EMAIL})."
     )
 
 

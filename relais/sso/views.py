@@ -21,12 +21,11 @@ from relais.legal.services import pending_terms
 
 from . import services
 from .enums import Acr
+from .models import ClientProfile
 
 
 def terms_scopes(query) -> list[str]:
     """The terms of the catalogue service a client is linked to, read by the legal app for /oidc/authorize/."""
-    from .models import ClientProfile
-
     client_id = query.get("client_id")
     if not client_id:
         return []
@@ -221,6 +220,8 @@ class IntrospectTokenView(oauth2_views.IntrospectTokenView):
 
 
 def _authenticated_client(view, request):
+    # The toolkit's client check answers yes or no; the client it found is on the oauthlib request it builds, which
+    # is made here the same way (its _extract_params) to know whose token is asked about.
     core = view.get_oauthlib_core()
     uri, http_method, body, headers = core._extract_params(request)
     oauth_request = OauthlibRequest(uri, http_method, body, headers)

@@ -160,6 +160,12 @@ def test_staff_suspend_from_the_admin_with_a_reason_and_an_end_then_lift(staff):
     assert done.status_code == 302
     suspension = AccountSuspension.objects.get(user=person)
     assert suspension.reason == "Manquement à la charte"
+    last_day = (timezone.localdate() + timedelta(days=7)).strftime("%d/%m/%Y")
+    email = Email.objects.get(template="accounts/emails/account_suspended")
+    assert f"Votre compte Relais est suspendu jusqu'au {last_day} inclus." in email.text_body
+    assert f"suspendu jusqu'au {last_day} inclus : vous ne pouvez pas vous connecter. Motif : Manquement" in page(
+        login(Client(), person.email)
+    )
     assert timezone.localtime(suspension.ends_at).date().isoformat() > end
     assert "Manquement à la charte" in page(admin.get(f"/admin/accounts/user/{person.pk}/change/"))
     assert admin.get("/admin/accounts/user/?suspendu=oui").context["cl"].result_count == 1
