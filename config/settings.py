@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL and Unicode non-characters in the URL or a machine endpoint's body: a French 400 (forms answer on the field).
+    "relais.core.text.InputHygieneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -282,6 +284,11 @@ else:
 
     _oidc_key = env.str("OIDC_RSA_PRIVATE_KEY", default="")
     OIDC_RSA_PRIVATE_KEY = from_environment(_oidc_key) if _oidc_key else development_private_key(VAR_DIR / "oidc.key")
+# Staff must not read a person's TOTP secret (it would let them clone the second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# The toolkit's own model, named so that the sso app's foreign keys to it can be migrated.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
@@ -310,7 +317,14 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RP-initiated logout: only to the post-logout addresses each client registered; no confirmation page when the
+    # service names the session with a valid id_token_hint.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }
+# Back-channel logout tokens: "http" posts them to the services; "offline" only logs them (tests, demos).
+SSO_BACKCHANNEL_LOGOUT_BACKEND = env.str("SSO_BACKCHANNEL_LOGOUT_BACKEND", default="offline" if TESTING else "http")
 
 # Company registry: "offline" answers from the local tables, "api" calls the public API Recherche d'entreprises.
 COMPANIES_BACKEND = env.str("COMPANIES_BACKEND", default="offline")

@@ -8,6 +8,7 @@ admin.site.index_title = "Tableau de bord"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("relais.accounts.urls")),
+    path("compte/services-connectes/", include("relais.sso.account_urls")),
     path("territoires/", include("relais.territories.urls")),
     path("entreprises/", include("relais.companies.urls")),
     path("organisations/", include("relais.organizations.urls")),

@@ -10,3 +10,13 @@ def admin_client(db, admin_user):
     client = Client()
     login_with_second_factor(client, admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits, login throttling and cached reads live in the cache: each test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,7 +5,7 @@ from . import throttling
 
 
 class ThrottledModelBackend(ModelBackend):
-    """ModelBackend that refuses any attempt on a locked account or from a locked IP address.
+    """ModelBackend that refuses any attempt on a locked account or from a locked IP address, and suspended accounts.
 
     The check sits here, not only in our login form, so that every way in (the administration's login page
     included) is throttled. Failures are counted by the user_login_failed signal (see apps.py).
@@ -16,3 +16,7 @@ class ThrottledModelBackend(ModelBackend):
             # authenticate() stops at PermissionDenied instead of trying the next backend.
             raise PermissionDenied
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def user_can_authenticate(self, user):
+        # Also asked for the user of every session (get_user): a suspension ends the sessions in progress.
+        return super().user_can_authenticate(user) and not user.is_suspended

@@ -16,3 +16,13 @@ class SignupStep(models.TextChoices):
 
     IDENTITY = "identity", "Identité"
     COMPANY = "company", "Entreprise de rattachement"
+
+
+class RevocationReason(models.TextChoices):
+    """Why every access of a person outside a session ends at once (signals.access_revoked)."""
+
+    PASSWORD_CHANGED = "password_changed", "Mot de passe changé"
+    PASSWORD_COMPROMISED = "password_compromised", "Mot de passe signalé compromis"
+    DEACTIVATED = "deactivated", "Compte désactivé"
+    SUSPENDED = "suspended", "Compte suspendu"
+    DELETED = "deleted", "Compte supprimé"

@@ -6,10 +6,14 @@ from django.urls import reverse
 from dsfr.forms import DsfrBaseForm
 
 from relais.companies.validators import validate_siren
+from relais.core.ratelimit import EmailCap
 
 from . import throttling
 from .enums import Civility
 from .models import User, UserManager
+from .services import suspension_message
+
+PASSWORD_RESET_EMAILS = EmailCap("password-reset", per_address=3, per_ip=20)
 
 
 class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
@@ -33,13 +37,17 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            # The backend refuses deactivated accounts like wrong passwords; the right password on a deactivated
-            # account deserves the real reason (and reveals nothing to someone who does not know it).
+            # The backend refuses deactivated and suspended accounts like wrong passwords; the right password on
+            # such an account deserves the real reason (and reveals nothing to someone who does not know it).
             password = self.cleaned_data.get("password") or ""
-            user = User.objects.filter(email=UserManager.normalize_email(email), is_active=False).first()
-            if user is not None and password and user.check_password(password):
+            user = User.objects.filter(email=UserManager.normalize_email(email)).first()
+            if user is None or not password or (user.is_active and not user.is_suspended):
+                raise
+            if not user.check_password(password):
+                raise
+            if not user.is_active:
                 raise forms.ValidationError(self.error_messages["inactive"], code="inactive") from None
-            raise
+            raise forms.ValidationError(suspension_message(user=user), code="suspended") from None
 
 
 class OtpTokenForm(DsfrBaseForm):
@@ -55,10 +63,21 @@ class OtpTokenForm(DsfrBaseForm):
 
 
 class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+    def __init__(self, *args, ip: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip = ip
+
+    def clean_email(self):
+        email = UserManager.normalize_email(self.cleaned_data["email"])
+        if refusal := PASSWORD_RESET_EMAILS.refusal(email=email, ip=self.ip):
+            raise forms.ValidationError(refusal, code="throttled")
+        return email
+
     def get_users(self, email):
         # Django skips accounts whose password is unusable; ours are made so after a compromise report, and
-        # their owners must still be able to ask for a new link.
-        return User.objects.filter(email=UserManager.normalize_email(email), is_active=True)
+        # their owners must still be able to ask for a new link. A suspended account gets none.
+        users = User.objects.filter(email=UserManager.normalize_email(email), is_active=True)
+        return [user for user in users if not user.is_suspended]
 
     def send_mail(
         self,
@@ -219,6 +238,13 @@ class CompanyChoiceForm(DsfrBaseForm):
 
     def clean_siren(self):
         return validate_siren(self.cleaned_data["siren"])
+
+
+class CompanyConfirmForm(CompanyChoiceForm):
+    accept_terms = forms.BooleanField(
+        label="J'accepte les conditions générales d'utilisation du Portail de service",
+        error_messages={"required": "Acceptez les conditions générales d'utilisation pour créer votre compte."},
+    )
 
 
 # Mon compte ------------------------------------------------------------------------------------------------------

@@ -41,10 +41,19 @@ class AccountSetupMiddleware:
         match = request.resolver_match
         if match is not None and EXEMPT_NAMESPACES.intersection(match.namespaces):
             return None
-        if (step := user.signup_step) is not None:
-            return redirect(SIGNUP_STEP_URLS[step])
-        if not user.is_verified() and services.two_factor_required(user=user):
-            if services.has_two_factor(user=user):
-                return redirect("accounts:login_code")
-            return redirect("accounts:two_factor_setup")
-        return None
+        url_name = setup_step_url_name(user)
+        return redirect(url_name) if url_name else None
+
+
+def setup_step_url_name(user) -> str | None:
+    """Where a signed-in person must go before anything else: the next sign-up step, then the second factor."""
+    if (step := user.signup_step) is not None:
+        return SIGNUP_STEP_URLS[step]
+    if not user.is_verified() and services.two_factor_required(user=user):
+        return second_factor_url_name(user)
+    return None
+
+
+def second_factor_url_name(user) -> str:
+    """The page that gives this session a second factor: the code step, or enrolment for those who have none."""
+    return "accounts:login_code" if services.has_two_factor(user=user) else "accounts:two_factor_setup"

@@ -10,7 +10,11 @@ from django.utils.crypto import salted_hmac
 
 from relais.core.models import PublicIdModel
 
-from .enums import Civility, SignupStep, VerificationPurpose
+from .enums import Civility, RevocationReason, SignupStep, VerificationPurpose
+from .signals import access_revoked
+
+_CREDENTIALS_SALT = "relais.accounts.User.credentials_fingerprint"
+_SESSION_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 class UserManager(BaseUserManager):
@@ -74,6 +78,19 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
     signup_completed_at = models.DateTimeField("inscription terminée le", null=True, blank=True, default=timezone.now)
     deactivated_at = models.DateTimeField("désactivé le", null=True, blank=True)
     deactivation_reason = models.CharField("motif de la désactivation", max_length=255, blank=True)
+    # The state of the suspension in force, copied from its AccountSuspension row (the history): the backend reads
+    # it on every request, so it must not cost a query.
+    suspended_at = models.DateTimeField("suspendu le", null=True, blank=True)
+    suspended_until = models.DateTimeField(
+        "suspendu jusqu'au", null=True, blank=True, help_text="Vide : jusqu'à la levée de la suspension."
+    )
+    credentials_revoked_at = models.DateTimeField(
+        "accès révoqués le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Les sessions et les liens sécurisés émis avant cette date ne valent plus.",
+    )
 
     objects = UserManager()
 
@@ -93,15 +110,42 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = UserManager.normalize_email(self.email)
 
-    def save(self, *args, **kwargs):
-        self.email = UserManager.normalize_email(self.email)
-        super().save(*args, **kwargs)
-
     def get_full_name(self):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    @property
+    def is_suspended(self) -> bool:
+        """A suspension in force; one whose end date has passed ends by itself."""
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > timezone.now()
+
+    def credentials_fingerprint(self) -> str:
+        """Changes with the password and with every revocation: what a secure link or a session carries, so that
+        they die with a password change, a compromise report, a deactivation or a suspension."""
+        return salted_hmac(_CREDENTIALS_SALT, self._credentials_state()).hexdigest()[:24]
+
+    def _credentials_state(self) -> str:
+        if self.credentials_revoked_at is None:
+            return self.password
+        return f"{self.password}|{self.credentials_revoked_at.isoformat()}"
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash covers the password only; a revocation must end sessions as well. Left as Django's
+        # for accounts never revoked, so that no session ends merely because this code is deployed.
+        return salted_hmac(_SESSION_SALT, self._credentials_state(), secret=secret, algorithm="sha256").hexdigest()
+
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None and not self._state.adding
+        self.email = UserManager.normalize_email(self.email)
+        super().save(*args, **kwargs)
+        if password_changed:
+            # Every way a password changes (Mon compte, reset link, administration) ends the access of the
+            # connected services; sessions end by themselves since they carry a hash of the password.
+            access_revoked.send(sender=User, user=self, reason=RevocationReason.PASSWORD_CHANGED)
 
     @property
     def signup_step(self) -> SignupStep | None:
@@ -178,3 +222,54 @@ class EmailVerification(PublicIdModel):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+def until_label(moment) -> str:
+    """ "jusqu'au 14/12/2026 inclus" for a suspension ending at midnight (as the administration sets them), else with
+    the time; "jusqu'à sa levée" without an end."""
+    if moment is None:
+        return "jusqu'à sa levée"
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute) == (0, 0):
+        return f"jusqu'au {local - timedelta(days=1):%d/%m/%Y} inclus"
+    return f"jusqu'au {local:%d/%m/%Y à %H:%M}"
+
+
+class AccountSuspensionQuerySet(models.QuerySet):
+    def in_force(self, now=None):
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class AccountSuspension(PublicIdModel):
+    """One suspension of an account (seed 001 art. 6.1, seed 002 art. 8, seed 004): who decided it, why, until
+    when, and who lifted it. Rows are never deleted with the suspension: they are its log."""
+
+    user = models.ForeignKey(User, verbose_name="compte", on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField("motif", help_text="Communiqué à la personne.")
+    starts_at = models.DateTimeField("depuis le", default=timezone.now)
+    ends_at = models.DateTimeField("jusqu'au", null=True, blank=True, help_text="Vide : jusqu'à sa levée.")
+    suspended_by = models.ForeignKey(
+        User, verbose_name="décidée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField("levée le", null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User, verbose_name="levée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField("motif de la levée", blank=True)
+
+    objects = AccountSuspensionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suspension de compte"
+        verbose_name_plural = "suspensions de comptes"
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return f"Suspension de {self.user} du {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+    @property
+    def until_label(self) -> str:
+        return until_label(self.ends_at)

@@ -1,13 +1,14 @@
-"""Account workflows: sign-up (seed 003 §6.1.1), email change (§6.2.1), deletion and deactivation (§6.4),
-password incidents (§8) and two-factor authentication."""
+"""Account workflows: sign-up (seed 003 §6.1.1), email change (§6.2.1), deletion, deactivation and suspension
+(§6.4; seed 001 art. 6.1, seed 002 art. 8, seed 004), password incidents (§8) and two-factor authentication."""
 
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.notifications.services import queue_email
 
-from .enums import VerificationPurpose
-from .models import MAX_CODE_ATTEMPTS, VERIFICATION_VALIDITY, EmailVerification, User, UserManager
+from .enums import RevocationReason, VerificationPurpose
+from .models import (
+    MAX_CODE_ATTEMPTS,
+    VERIFICATION_VALIDITY,
+    AccountSuspension,
+    EmailVerification,
+    User,
+    UserManager,
+    until_label,
+)
+from .signals import access_revoked
+from .tokens import password_reset_token_generator
+
+logger = logging.getLogger(__name__)
 
 # Seed 003 §6.1.1 step 3: at most this many verification emails per address and purpose in an hour, so that
 # nobody can flood an inbox through our form.
@@ -109,7 +122,7 @@ def check_code(*, verification: EmailVerification, code: str) -> EmailVerificati
             raise VerificationError("Ce code n'est pas le bon. Trop d'essais : demandez un nouveau code.")
         raise VerificationError(
             f"Ce code n'est pas le bon. Vérifiez le dernier courriel reçu ({left} essai{'s' if left > 1 else ''} "
-            "restant)."
+            f"restant{'s' if left > 1 else ''})."
         )
     return verification
 
@@ -285,7 +298,7 @@ def send_password_reset(*, user: User) -> None:
                 "accounts:password_reset_confirm",
                 kwargs={
                     "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
+                    "token": password_reset_token_generator.make_token(user),
                 },
             ),
             "user_name": user.get_short_name(),
@@ -297,9 +310,10 @@ def report_compromised_password(*, user: User, ip: str) -> None:
     """Seed 003 §8: alert support, make the password unusable (which ends every session), email a reset link."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        # Sessions carry a hash of the password: changing it logs the user out everywhere.
+        # Sessions and secure links carry a hash of the password: changing it logs the user out everywhere.
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        access_revoked.send(sender=User, user=user, reason=RevocationReason.PASSWORD_COMPROMISED)
         queue_email(
             to=[settings.SUPPORT_EMAIL],
             template="accounts/emails/compromised_support",
@@ -325,20 +339,112 @@ def delete_account(*, user: User) -> str:
     """
     email = user.email
     with transaction.atomic():
+        access_revoked.send(sender=User, user=user, reason=RevocationReason.DELETED)
         user.delete()
         queue_email(to=[email], template="accounts/emails/account_deleted", context={})
     return email
 
 
-def deactivate_users(*, users, reason: str) -> int:
-    """Deactivate (reversible); their sessions end at their next request since the backend refuses them."""
-    return users.filter(is_active=True).update(
-        is_active=False, deactivated_at=timezone.now(), deactivation_reason=reason[:255]
-    )
+def revoke_access(*, user: User, reason: RevocationReason) -> None:
+    """End every session, secure link and connected-service token of `user` (whose row the caller has locked)."""
+    user.credentials_revoked_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(credentials_revoked_at=user.credentials_revoked_at)
+    access_revoked.send(sender=User, user=user, reason=reason)
+
+
+def deactivate_users(*, users, reason: str, actor: User | None = None) -> int:
+    """Deactivate (reversible): sessions, secure links and connected-service tokens end at once."""
+    count = 0
+    with transaction.atomic():
+        for user in users.filter(is_active=True).select_for_update():
+            user.is_active = False
+            user.deactivated_at = timezone.now()
+            user.deactivation_reason = reason[:255]
+            user.save(update_fields=["is_active", "deactivated_at", "deactivation_reason"])
+            revoke_access(user=user, reason=RevocationReason.DEACTIVATED)
+            logger.info("Compte %s désactivé par %s : %s", user.public_id, actor.public_id if actor else "-", reason)
+            count += 1
+    return count
 
 
 def reactivate_users(*, users) -> int:
     return users.filter(is_active=False).update(is_active=True, deactivated_at=None, deactivation_reason="")
+
+
+def suspend_account(*, user: User, actor: User | None, reason: str, until: datetime | None = None) -> AccountSuspension:
+    """Suspend the account until `until` (None: until lifted); sign-in is refused and every access ends at once.
+
+    Distinct from deactivation (the person's own or an administrator's, no reason owed) and deletion: a suspension
+    is a sanction with a reason told to the person, an end, and a history. A suspension in force is replaced.
+    """
+    reason = reason.strip()
+    now = timezone.now()
+    if not reason:
+        raise ValidationError("Indiquez le motif de la suspension : il est communiqué à la personne.")
+    if until is not None and until <= now:
+        raise ValidationError("La fin de la suspension doit être une date à venir.")
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError("Vous ne pouvez pas suspendre votre propre compte.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.suspensions.in_force(now).update(
+            lifted_at=now, lifted_by=actor, lift_reason="Remplacée par une nouvelle suspension."
+        )
+        suspension = AccountSuspension.objects.create(
+            user=locked, reason=reason, starts_at=now, ends_at=until, suspended_by=actor
+        )
+        locked.suspended_at, locked.suspended_until = now, until
+        locked.save(update_fields=["suspended_at", "suspended_until"])
+        revoke_access(user=locked, reason=RevocationReason.SUSPENDED)
+        queue_email(
+            to=[locked.email],
+            template="accounts/emails/account_suspended",
+            context={"suspension": suspension, "support_email": settings.SUPPORT_EMAIL},
+        )
+        logger.info(
+            "Compte %s suspendu par %s %s",
+            locked.public_id,
+            _who(actor),
+            until_label(until),
+        )
+    user.refresh_from_db()
+    return suspension
+
+
+def lift_suspension(*, user: User, actor: User | None, reason: str = "") -> AccountSuspension:
+    """End the suspension in force before its term; the person may sign in again and is told so."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        suspension = locked.suspensions.in_force(now).select_for_update().first()
+        if suspension is None:
+            raise ValidationError("Ce compte n'est pas suspendu.")
+        suspension.lifted_at, suspension.lifted_by, suspension.lift_reason = now, actor, reason.strip()
+        suspension.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        locked.suspended_at = locked.suspended_until = None
+        locked.save(update_fields=["suspended_at", "suspended_until"])
+        queue_email(
+            to=[locked.email],
+            template="accounts/emails/account_suspension_lifted",
+            context={"login_path": reverse("accounts:login")},
+        )
+        logger.info("Suspension du compte %s levée par %s", locked.public_id, _who(actor))
+    user.refresh_from_db()
+    return suspension
+
+
+def suspension_message(*, user: User) -> str:
+    """What a suspended person reads when signing in: until when, why, whom to ask."""
+    suspension = user.suspensions.in_force().first()
+    reason = f" Motif : {suspension.reason.strip().rstrip('.')}." if suspension else ""
+    return (
+        f"Votre compte est suspendu {until_label(user.suspended_until)} : vous ne pouvez pas vous connecter.{reason} "
+        f"Pour toute question, écrivez au support ({settings.SUPPORT_EMAIL})."
+    )
+
+
+def _who(actor: User | None) -> str:
+    return str(actor.public_id) if actor else "le système"
 
 
 # Two-factor authentication ---------------------------------------------------------------------------------------

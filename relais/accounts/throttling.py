@@ -18,7 +18,11 @@ WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = RateLimit("login-failures-account", limit=5, seconds=int(WINDOW.total_seconds()))
 IP_FAILURES = RateLimit("login-failures-ip", limit=20, seconds=int(WINDOW.total_seconds()))
 
-__all__ = ["client_ip", "clear_account", "lock_message", "record_failure"]
+# Second-factor codes typed after the password (or at enrolment): django-otp slows each device down after a failure;
+# this also stops the attempts, like the sign-up code.
+SECOND_FACTOR_FAILURES = RateLimit("second-factor-failures", limit=5, seconds=int(WINDOW.total_seconds()))
+
+__all__ = ["SECOND_FACTOR_FAILURES", "client_ip", "clear_account", "lock_message", "record_failure"]
 
 ACCOUNT_LOCKED_MESSAGE = (
     "Trop de tentatives de connexion ont échoué pour ce compte. Par sécurité, réessayez dans 15 minutes ou "

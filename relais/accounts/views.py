@@ -9,8 +9,8 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, verify_token
 from django_otp import login as otp_login
@@ -21,11 +21,14 @@ from . import forms, services, throttling
 from .enums import SignupStep, VerificationPurpose
 from .middleware import SIGNUP_STEP_URLS, allowed_during_account_setup
 from .models import EmailVerification
+from .tokens import password_reset_token_generator
 
 SIGNUP_SESSION_KEY = "accounts_signup_verification"
 EMAIL_CHANGE_SESSION_KEY = "accounts_email_change_verification"
 PENDING_LOGIN_SESSION_KEY = "accounts_pending_login"
 BACKUP_CODES_SESSION_KEY = "accounts_backup_codes"
+# Where to go once a second factor is enrolled (a connected service that requires one, say).
+AFTER_TWO_FACTOR_SESSION_KEY = "accounts_after_two_factor"
 # Between the password and the second factor.
 PENDING_LOGIN_SECONDS = 5 * 60
 
@@ -76,13 +79,14 @@ def _pending_login_user(request):
 @allowed_during_account_setup
 @require_http_methods(["GET", "POST"])
 def login_code(request):
-    """Second step of the login, or the check of a session that has none yet when the account requires one."""
+    """Second step of the login, or the check of a session that has none yet when the account or a connected
+    service (`acr_values`) requires one; `next` is where to go afterwards."""
     if request.user.is_authenticated:
         user, pending = request.user, None
         if request.user.is_verified():
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect(_safe_next(request, request.GET.get("next")))
         if not services.has_two_factor(user=user):
-            return redirect("accounts:two_factor_setup")
+            return redirect(_with_next("accounts:two_factor_setup", request.GET.get("next")))
     else:
         user, pending = _pending_login_user(request)
         if user is None:
@@ -90,23 +94,50 @@ def login_code(request):
             return redirect("accounts:login")
     form = forms.OtpTokenForm(request.POST or None)
     if form.is_valid():
-        device = _verify_second_factor(user=user, token=form.cleaned_data["token"])
-        if device is None:
-            form.add_error(
-                "token",
-                "Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, attendez le code suivant et "
-                "réessayez ; après plusieurs erreurs, un délai d'attente s'impose.",
-            )
-        else:
+        token = form.cleaned_data["token"]
+        device = _second_factor_attempt(form, user=user, verify=lambda: _verify_second_factor(user=user, token=token))
+        if device is not None:
             if pending:
                 auth_login(request, user, backend=pending["backend"])
                 del request.session[PENDING_LOGIN_SESSION_KEY]
             otp_login(request, device)
-            next_url = (pending or {}).get("next") or ""
-            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-                next_url = settings.LOGIN_REDIRECT_URL
-            return redirect(next_url)
+            return redirect(_safe_next(request, (pending or {}).get("next") or request.GET.get("next")))
     return render(request, "accounts/login_code.html", {"form": form})
+
+
+def _safe_next(request, next_url: str | None) -> str:
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return next_url
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _with_next(url_name: str, next_url: str | None) -> str:
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _second_factor_attempt(form, *, user, verify):
+    """What `verify()` gives for the code typed (a device, backup codes), unless the person typed too many wrong
+    codes; a wrong one is counted and told on the form with the tries left."""
+    key = str(user.public_id)
+    failures = throttling.SECOND_FACTOR_FAILURES
+    if failures.exceeded(key):
+        form.add_error("token", _too_many_codes_message())
+        return None
+    result = verify()
+    if result is not None:
+        failures.reset(key)
+        return result
+    failures.hit(key)
+    left = failures.remaining(key)
+    form.add_error(
+        "token",
+        "Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, attendez le code suivant et réessayez "
+        f"({left} essai{'s' if left > 1 else ''} restant{'s' if left > 1 else ''})."
+        if left
+        else _too_many_codes_message(),
+    )
+    return None
 
 
 def _verify_second_factor(*, user, token: str):
@@ -115,6 +146,13 @@ def _verify_second_factor(*, user, token: str):
         if verified is not None:
             return verified
     return None
+
+
+def _too_many_codes_message() -> str:
+    return (
+        "Trop de codes erronés. Par sécurité, réessayez dans 15 minutes ; si vous avez perdu votre téléphone, "
+        "utilisez l'un de vos codes de secours ou écrivez au support."
+    )
 
 
 @login_not_required
@@ -134,7 +172,8 @@ def signup_start(request):
     """Step 2: the address. One account per address; a known address is told so, with the ways back in."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = forms.SignupEmailForm(request.POST or None)
+    # An invitation link sends the invited address along (organizations.views.invitation): typed for the person.
+    form = forms.SignupEmailForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     email_taken = False
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -264,7 +303,8 @@ def signup_company(request):
         return redirect("accounts:signup_identity")
     action = request.POST.get("action")
     search_form = forms.CompanySearchForm(request.POST if action == "search" else None)
-    context = {"search_form": search_form, "company": None, "results": [], "terms_error": ""}
+    confirm_form = None
+    context = {"search_form": search_form, "company": None, "results": []}
     try:
         if action == "search" and search_form.is_valid():
             query = search_form.cleaned_data["query"]
@@ -278,15 +318,20 @@ def signup_company(request):
             choice = forms.CompanyChoiceForm(request.POST)
             if choice.is_valid():
                 company = _company_or_error(search_form, choice.cleaned_data["siren"])
-                if company is not None and action == "confirm" and not request.POST.get("accept_terms"):
-                    context["terms_error"] = "Acceptez les conditions générales d'utilisation pour créer votre compte."
-                elif company is not None and action == "confirm":
-                    services.complete_signup(user=user, siren=company.siren)
-                    messages.success(request, "Votre compte est créé. Bienvenue sur Relais !")
-                    return redirect("accounts:profile")
+                if company is not None and action == "confirm":
+                    confirm_form = forms.CompanyConfirmForm(request.POST)
+                    if confirm_form.is_valid():
+                        services.complete_signup(user=user, siren=company.siren)
+                        messages.success(request, "Votre compte est créé. Bienvenue sur Relais !")
+                        return redirect("accounts:profile")
                 context["company"] = company
     except RegistryUnavailable as error:
         search_form.add_error(None, str(error))
+    if context["company"] is not None:
+        confirm_form = confirm_form or forms.CompanyConfirmForm(initial={"siren": context["company"].siren})
+    # The form with errors is the one the summary at the top of the page lists.
+    context["form"] = confirm_form if confirm_form is not None and confirm_form.errors else search_form
+    context["confirm_form"] = confirm_form
     return render(request, "accounts/signup_company.html", context)
 
 
@@ -419,9 +464,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = forms.PasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    token_generator = password_reset_token_generator
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ip": throttling.client_ip(self.request)}
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = forms.SetPasswordForm
+    token_generator = password_reset_token_generator
 
     def get_success_url(self):
         return reverse("accounts:password_reset_complete")
@@ -474,16 +530,20 @@ def report_compromised_done(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
     user = request.user
+    if request.GET.get("next"):
+        request.session[AFTER_TWO_FACTOR_SESSION_KEY] = _safe_next(request, request.GET["next"])
     if services.has_two_factor(user=user):
-        return redirect("accounts:profile")
+        next_url = request.session.pop(AFTER_TWO_FACTOR_SESSION_KEY, None)
+        return redirect(_with_next("accounts:login_code", next_url) if next_url else "accounts:profile")
     device = services.pending_totp_device(user=user)
     form = forms.OtpTokenForm(request.POST or None)
     form.fields["token"].help_text = "Les 6 chiffres affichés par votre application pour Relais."
     if form.is_valid():
-        codes = services.confirm_totp_device(user=user, device=device, token=form.cleaned_data["token"])
-        if codes is None:
-            form.add_error("token", "Ce code n'est pas valable. Vérifiez l'heure de votre téléphone et réessayez.")
-        else:
+        token = form.cleaned_data["token"]
+        codes = _second_factor_attempt(
+            form, user=user, verify=lambda: services.confirm_totp_device(user=user, device=device, token=token)
+        )
+        if codes is not None:
             device.refresh_from_db()
             otp_login(request, device)
             request.session[BACKUP_CODES_SESSION_KEY] = codes
@@ -515,7 +575,8 @@ def two_factor_backup_codes(request):
     codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
     if not codes:
         return redirect("accounts:profile")
-    return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes})
+    next_url = request.session.pop(AFTER_TWO_FACTOR_SESSION_KEY, None) or reverse("accounts:profile")
+    return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes, "next_url": next_url})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,13 @@
 from django.conf import settings
 
-from relais.core.ratelimit import RateLimit
+from relais.core.ratelimit import EmailCap
 from relais.notifications.services import queue_email
 
 from .enums import ContactCategory
 
-# A person rarely writes more than a few times an hour; a robot that beats the honeypot is held back.
-CONTACT_LIMIT = RateLimit("assistance-contact", limit=5, seconds=60 * 60)
+# A person rarely writes more than a few times an hour; a robot that beats the honeypot is held back, and the
+# acknowledgment sent to the address typed cannot be used to flood a mailbox.
+CONTACT_EMAILS = EmailCap("assistance-contact", per_address=3, per_ip=5)
 
 
 def send_contact_message(*, name: str, email: str, siren: str, category: str, message: str) -> None:

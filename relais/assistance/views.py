@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 from relais.core.ratelimit import client_ip
 
 from .forms import ContactForm
-from .services import CONTACT_LIMIT, send_contact_message
+from .services import CONTACT_EMAILS, send_contact_message
 
 
 @login_not_required
@@ -22,11 +22,12 @@ def contact(request):
         initial = {"name": request.user.get_full_name(), "email": request.user.email}
     form = ContactForm(request.POST or None, initial=initial)
     limited = False
-    if request.method == "POST":
-        ip = client_ip(request)
-        limited = CONTACT_LIMIT.exceeded(ip)
-        if not limited and form.is_valid():
-            CONTACT_LIMIT.hit(ip)
+    if request.method == "POST" and form.is_valid():
+        refusal = CONTACT_EMAILS.refusal(email=form.cleaned_data["email"], ip=client_ip(request))
+        if refusal:
+            form.add_error("email", refusal)
+            limited = True
+        else:
             if not form.is_spam():
                 with transaction.atomic():
                     send_contact_message(
@@ -38,8 +39,7 @@ def contact(request):
                     )
             # A robot caught by the honeypot sees the same confirmation: nothing tells it it was caught.
             return redirect("assistance:contact_sent")
-    status = 429 if limited else 200
-    return render(request, "assistance/contact.html", {"form": form, "limited": limited}, status=status)
+    return render(request, "assistance/contact.html", {"form": form}, status=429 if limited else 200)
 
 
 @login_not_required

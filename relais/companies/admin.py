@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from relais.core.admin import TabularInline
+
 from .models import Company, Establishment, normalize_search_text
 
 
@@ -10,7 +12,7 @@ class NormalizedSearchMixin:
         return super().get_search_results(request, queryset, normalize_search_text(search_term))
 
 
-class EstablishmentInline(admin.TabularInline):
+class EstablishmentInline(TabularInline):
     model = Establishment
     fields = ["siret", "name", "address", "postal_code", "commune_name", "is_head_office", "is_active"]
     readonly_fields = fields

@@ -16,6 +16,28 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class TabularInline(admin.TabularInline):
+    """Django's tabular inline names each column once, in its header: screen readers reaching an input of a row hear
+    no label (axe-core: label, select-name). Each input here carries its column's name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "Supprimer cette ligne"
+
+        return LabelledFormSet
+
+
 @admin.register(SiteStatus)
 class SiteStatusAdmin(admin.ModelAdmin):
     list_display = ["__str__", "updated_at"]

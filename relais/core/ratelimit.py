@@ -55,9 +55,50 @@ class RateLimit:
                 # The window expired between add() and incr(): this hit opens a new one.
                 cache.set(cache_key, 1, self.seconds)
 
+    def remaining(self, key: str) -> int:
+        """Hits left for `key` in its window (to tell a person how many tries they have left)."""
+        return max(0, self.limit - (cache.get(self._key(key)) or 0)) if key else self.limit
+
     def reset(self, *keys: str) -> None:
         cache.delete_many([self._key(key) for key in keys if key])
 
     @property
     def minutes(self) -> int:
         return max(1, self.seconds // 60)
+
+
+@dataclass(frozen=True)
+class EmailCap:
+    """What a person can trigger that sends an email, capped per address and per IP so that nobody can use the
+    platform to flood a mailbox. Counted whether or not an email actually leaves (an unknown address for a password
+    reset counts the same), so the refusal tells nothing about who has an account."""
+
+    name: str
+    per_address: int
+    per_ip: int
+    seconds: int = 60 * 60
+
+    @property
+    def _address(self) -> RateLimit:
+        return RateLimit(f"{self.name}-address", self.per_address, self.seconds)
+
+    @property
+    def _ip(self) -> RateLimit:
+        return RateLimit(f"{self.name}-ip", self.per_ip, self.seconds)
+
+    def refusal(self, *, email: str, ip: str) -> str | None:
+        """The French message that refuses one more email, or None; counts the attempt when it is allowed."""
+        minutes = self._address.minutes
+        if self._address.exceeded(email):
+            return (
+                "Plusieurs courriels ont déjà été envoyés à cette adresse. Par sécurité, attendez "
+                f"{minutes} minutes avant de recommencer, et pensez à regarder dans vos courriers indésirables."
+            )
+        if self._ip.exceeded(ip):
+            return (
+                "Trop de courriels ont été demandés depuis votre connexion internet. Par sécurité, réessayez dans "
+                f"{minutes} minutes."
+            )
+        self._address.hit(email)
+        self._ip.hit(ip)
+        return None

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -34,10 +37,17 @@ def scopes_for_match(namespaces: list[str]) -> list[str]:
 
 
 def scopes_for_path(path: str) -> list[str]:
+    """The scopes of a URL; a view may add others from its query string with a `terms_scopes(query)` attribute
+    (the OpenID Connect authorisation endpoint adds the terms of the catalogue service a client belongs to)."""
+    parts = urlsplit(path)
     try:
-        return scopes_for_match(resolve(path).namespaces)
+        match = resolve(parts.path)
     except Resolver404:
         return [PORTAL_SCOPE]
+    scopes = scopes_for_match(match.namespaces)
+    if extra := getattr(match.func, "terms_scopes", None):
+        scopes += [scope for scope in extra(QueryDict(parts.query)) if scope not in scopes]
+    return scopes
 
 
 def accepted_in_session(request) -> set[int]:

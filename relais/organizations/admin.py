@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from relais.core.admin import ReadOnlyAdmin
+from relais.core.admin import ReadOnlyAdmin, TabularInline
 
 from . import services
 from .models import (
@@ -17,7 +17,7 @@ from .models import (
 )
 
 
-class ServiceRightInline(admin.TabularInline):
+class ServiceRightInline(TabularInline):
     model = ServiceRight
     extra = 0
 
@@ -30,7 +30,7 @@ class DigitalServiceAdmin(admin.ModelAdmin):
     inlines = [ServiceRightInline]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     fk_name = "organization"
     extra = 0

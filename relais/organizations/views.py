@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from relais.core.ratelimit import client_ip
+
 from . import services
 from .enums import AccessRequestStatus, MembershipRole
 from .forms import (
@@ -104,7 +106,9 @@ def redeem_code(request):
     form = AccessManagerCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            access = services.redeem_access_manager_code(user=request.user, code=form.cleaned_data["code"])
+            access = services.redeem_access_manager_code(
+                user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
+            )
         except ValidationError as error:
             form.add_error("code", error)
         else:

@@ -10,16 +10,21 @@ from . import views
 # django-oauth-toolkit reverses its own URL names in this namespace.
 app_name = "oauth2_provider"
 
+authorize = views.AuthorizationView.as_view()
+# The legal app asks the view which terms, beyond the portal's, one accepts to go on (a catalogue service's own).
+authorize.terms_scopes = views.terms_scopes
+
 urlpatterns = [
-    path("authorize/", views.AuthorizationView.as_view(), name="authorize"),
+    path("authorize/", authorize, name="authorize"),
     path("token/", oauth2_views.TokenView.as_view(), name="token"),
     path("revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
-    path("introspect/", oauth2_views.IntrospectTokenView.as_view(), name="introspect"),
+    path("introspect/", views.IntrospectTokenView.as_view(), name="introspect"),
     re_path(
         r"^\.well-known/openid-configuration/?$",
-        oauth2_views.ConnectDiscoveryInfoView.as_view(),
+        views.ConnectDiscoveryInfoView.as_view(),
         name="oidc-connect-discovery-info",
     ),
     path(".well-known/jwks.json", oauth2_views.JwksInfoView.as_view(), name="jwks-info"),
-    path("userinfo/", oauth2_views.UserInfoView.as_view(), name="user-info"),
+    path("userinfo/", views.UserInfoView.as_view(), name="user-info"),
+    path("logout/", views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
 ]

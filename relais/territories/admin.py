@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from relais.core.admin import ReadOnlyAdmin
+from relais.core.admin import ReadOnlyAdmin, TabularInline
 
 from .models import Commune, Department, Epci, PostalCode, ReferentialImport, Region
 from .names import normalize_query
@@ -30,7 +30,7 @@ class EpciAdmin(ReadOnlyAdmin):
     search_fields = ["siren", "name"]
 
 
-class PostalCodeInline(admin.TabularInline):
+class PostalCodeInline(TabularInline):
     model = PostalCode
     fields = ["code"]
     extra = 0

@@ -3,6 +3,9 @@ import re
 import pytest
 from django.core import mail
 
+from relais.accounts.forms import PASSWORD_RESET_EMAILS
+from relais.notifications.models import Email
+
 from .factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +56,21 @@ def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(client
     response = client.post("/compte/mot-de-passe/oubli/", {"email": "inconnu@exemple.fr"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_password_reset_emails_are_capped_per_address_and_per_ip(client):
+    UserFactory(email="oubli@exemple.fr")
+    for _ in range(PASSWORD_RESET_EMAILS.per_address):
+        assert client.post("/compte/mot-de-passe/oubli/", {"email": "oubli@exemple.fr"}).status_code == 302
+    capped = client.post("/compte/mot-de-passe/oubli/", {"email": "OUBLI@exemple.fr"})
+    assert capped.status_code == 200
+    assert "Plusieurs courriels ont déjà été envoyés à cette adresse" in capped.content.decode()
+    assert Email.objects.filter(to=["oubli@exemple.fr"]).count() == PASSWORD_RESET_EMAILS.per_address
+    # Unknown addresses count the same: the refusal tells nothing of who has an account.
+    for index in range(PASSWORD_RESET_EMAILS.per_ip - PASSWORD_RESET_EMAILS.per_address):
+        client.post("/compte/mot-de-passe/oubli/", {"email": f"inconnu{index}@exemple.fr"})
+    ip_capped = client.post("/compte/mot-de-passe/oubli/", {"email": "autre@exemple.fr"})
+    assert "depuis votre connexion internet" in ip_capped.content.decode()
 
 
 def test_password_change_requires_login(client):

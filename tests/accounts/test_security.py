@@ -224,19 +224,43 @@ def test_a_session_without_second_factor_is_asked_for_the_code(client):
     assert client.get("/admin/").status_code == 200
 
 
-def test_a_wrong_code_is_refused_and_then_throttled(client):
+def wrong_code_after_password(client):
+    """A person with a second factor types their password, then a wrong code; (user, device, wrong code, answer)."""
     user = UserFactory()
     device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+    login(client, user.email)
+    wrong = f"{(int(code_for(device)) + 1) % 10**6:06d}"
+    return user, device, wrong, client.post("/compte/connexion/code/", {"token": wrong})
+
+
+def test_a_wrong_code_is_refused_and_then_throttled(client):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        login(client, user.email)
-        wrong = f"{(int(code_for(device)) + 1) % 10**6:06d}"
-        response = client.post("/compte/connexion/code/", {"token": wrong})
+        user, device, _wrong, response = wrong_code_after_password(client)
         assert "Ce code n'est pas valable" in page(response)
         assert "_auth_user_id" not in client.session
         # django-otp makes the next attempt wait (1 s, then 2, 4...): even the right code is refused meanwhile.
         client.post("/compte/connexion/code/", {"token": code_for(device)})
         assert "_auth_user_id" not in client.session
         traveller.shift(timedelta(seconds=30))
+        client.post("/compte/connexion/code/", {"token": code_for(device)})
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_wrong_second_factor_codes_stop_after_five_like_the_sign_up_code(client):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        user, device, wrong, response = wrong_code_after_password(client)
+        assert "(4 essais restants)" in page(response)
+        for _ in range(4):
+            traveller.shift(timedelta(minutes=1))
+            login(client, user.email)
+            response = client.post("/compte/connexion/code/", {"token": wrong})
+        assert "Trop de codes erronés" in page(response)
+        traveller.shift(timedelta(minutes=1))
+        login(client, user.email)
+        client.post("/compte/connexion/code/", {"token": code_for(device)})
+        assert "_auth_user_id" not in client.session
+        traveller.shift(timedelta(minutes=16))
+        login(client, user.email)
         client.post("/compte/connexion/code/", {"token": code_for(device)})
         assert client.session["_auth_user_id"] == str(user.pk)
 

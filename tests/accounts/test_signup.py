@@ -133,8 +133,11 @@ def test_wrong_code_counts_attempts(client, django_capture_on_commit_callbacks):
     _message, code, _path = start_signup(client, django_capture_on_commit_callbacks)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     response = client.post("/compte/inscription/code/", {"code": wrong})
-    assert "Ce code n'est pas le bon" in page(response)
-    for _ in range(4):
+    assert "(4 essais restants)" in page(response)
+    for _ in range(3):
+        response = client.post("/compte/inscription/code/", {"code": wrong})
+    assert "(1 essai restant)" in page(response)
+    for _ in range(1):
         response = client.post("/compte/inscription/code/", {"code": wrong})
     response = client.post("/compte/inscription/code/", {"code": code})
     assert "Trop d'essais" in page(response)
@@ -222,3 +225,31 @@ def test_purge_is_dry_run_unless_wet_run(capsys):
     call_command("purge_abandoned_signups", "--wet-run")
     assert "Supprimé : 1 inscription(s)" in capsys.readouterr().out
     assert set(User.objects.all()) == {recent, done}
+
+
+def test_an_invitation_link_prefills_the_invited_address(client):
+    response = client.get("/compte/inscription/?email=invitee%40exemple.fr&next=/organisations/invitation/x/")
+    assert 'value="invitee@exemple.fr"' in page(response)
+
+
+def test_the_stepper_counts_the_six_steps_of_the_seed(client, django_capture_on_commit_callbacks):
+    assert "Étape 2 sur 6" in page(client.get("/compte/inscription/"))
+    start_signup(client, django_capture_on_commit_callbacks)
+    assert "Étape 4 sur 6" in page(client.get("/compte/inscription/code/"))
+
+
+def test_the_terms_box_of_the_last_step_shows_the_sites_error_not_the_browsers(client):
+    establishment = EstablishmentFactory()
+    user = UserFactory(signup_completed_at=None, civility="monsieur", phone="+33612345678")
+    client.force_login(user)
+    siren = establishment.company.siren
+    shown = page(client.post("/compte/inscription/entreprise/", {"action": "select", "siren": siren}))
+    confirm_form = shown[shown.rindex("<form", 0, shown.index("accept_terms")) :].split(">")[0]
+    assert "novalidate" in confirm_form, "the confirmation form must not leave the check to the browser"
+    assert " required" not in shown.split("accept_terms")[1].split(">")[0]
+    response = client.post("/compte/inscription/entreprise/", {"action": "confirm", "siren": siren})
+    content = page(response)
+    assert "<title>Erreur :" in content
+    assert "Le formulaire contient 1 erreur" in content
+    assert 'href="#id_accept_terms"' in content
+    assert 'aria-describedby="id_accept_terms-error"' in content

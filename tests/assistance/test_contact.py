@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from relais.assistance.services import CONTACT_LIMIT
+from relais.assistance.services import CONTACT_EMAILS
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,14 +69,23 @@ def test_the_honeypot_swallows_robots_silently(client, django_capture_on_commit_
     assert not mail.outbox
 
 
-def test_messages_are_limited_per_address(client, django_capture_on_commit_callbacks):
+def test_messages_are_capped_per_address_and_per_ip(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(CONTACT_LIMIT.limit):
+        for _ in range(CONTACT_EMAILS.per_address):
             assert client.post("/aide/contact/", VALID).status_code == 302
         limited = client.post("/aide/contact/", VALID)
-        other_address = client.post("/aide/contact/", VALID, REMOTE_ADDR="192.0.2.8")
+        from_elsewhere = client.post("/aide/contact/", VALID, REMOTE_ADDR="192.0.2.8")
+        another_address = client.post("/aide/contact/", {**VALID, "email": "autre@exemple.fr"})
+        for index in range(CONTACT_EMAILS.per_ip - CONTACT_EMAILS.per_address - 1):
+            client.post("/aide/contact/", {**VALID, "email": f"personne{index}@exemple.fr"})
+        ip_limited = client.post("/aide/contact/", {**VALID, "email": "encore@exemple.fr"})
+    content = limited.content.decode()
     assert limited.status_code == 429
-    assert "Trop de messages envoyés" in limited.content.decode()
-    assert "Je n&#x27;arrive pas" in limited.content.decode()
-    assert other_address.status_code == 302
-    assert len(mail.outbox) == 2 * (CONTACT_LIMIT.limit + 1)
+    assert "Plusieurs courriels ont déjà été envoyés à cette adresse" in content
+    assert "Le formulaire contient 1 erreur" in content
+    assert "Je n&#x27;arrive pas" in content  # nothing typed is lost
+    assert from_elsewhere.status_code == 429  # the address is capped whatever the IP
+    assert another_address.status_code == 302
+    assert ip_limited.status_code == 429
+    assert "depuis votre connexion internet" in ip_limited.content.decode()
+    assert len(mail.outbox) == 2 * CONTACT_EMAILS.per_ip

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from relais.accounts.models import User
 from relais.conseillers_entreprises.models import AccountRequest, AccountRequestStatus, AdvisorInvitation
-from relais.conseillers_entreprises.services.advisors import invite_advisor
+from relais.conseillers_entreprises.services.advisors import ACCOUNT_REQUEST_EMAILS, invite_advisor
 from relais.notifications.models import Email
 from tests.accounts.factories import PASSWORD, UserFactory
 
@@ -196,6 +196,65 @@ def test_existing_account_logs_in_then_joins(client, support, team, django_captu
     assert "déjà servi" in client.get(link).content.decode()
 
 
+def test_another_antennes_manager_cannot_take_over_a_pending_invitation(
+    client, manager, team, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, manager, [team])
+    first = AdvisorInvitation.objects.get()
+    first_link = invitation_link(last_email("camille.agent@cci.fr"))
+
+    rival_team = ExpertFactory(name="Équipe Rivale", antenne=AntenneFactory(name="Antenne rivale"), users=[])
+    rival = UserFactory()
+    rival_team.antenne.managers.add(rival)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(client, rival, [rival_team]).status_code == 302
+    first.refresh_from_db()
+    # The first invitation is untouched: same inviter, same teams, its link still works.
+    assert first.invited_by == manager
+    assert list(first.experts.all()) == [team]
+    second = AdvisorInvitation.objects.exclude(pk=first.pk).get()
+    assert list(second.experts.all()) == [rival_team]
+    client.logout()
+    assert "Finaliser votre compte" in client.get(first_link).content.decode()
+
+    # The rival can neither see nor resend the first invitation.
+    client.force_login(rival)
+    assert first.email not in "".join(
+        invitation.email for invitation in client.get(INVITATIONS_URL).context["invitations"] if invitation == first
+    )
+    resend = reverse("conseillers_entreprises:advisor_invitation_resend", args=[first.public_id])
+    assert client.post(resend).status_code == 404
+    first.refresh_from_db()
+    assert first.invited_by == manager
+
+    # Each email names its own teams only; accepting one attaches to its teams only.
+    rival_email, manager_email = Email.objects.filter(to=["camille.agent@cci.fr"]).order_by("-pk")[:2]
+    assert "Équipe Rivale" in rival_email.text_body and "Conseil RH CCI" not in rival_email.text_body
+    client.logout()
+    client.post(invitation_link(rival_email), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert list(User.objects.get(email="camille.agent@cci.fr").experts.all()) == [rival_team]
+    assert "Conseil RH CCI" in client.get(invitation_link(manager_email)).content.decode()
+
+
+def test_a_manager_sees_but_cannot_resend_an_invitation_reaching_beyond_their_antennes(
+    client, support, manager, team, django_capture_on_commit_callbacks
+):
+    elsewhere = ExpertFactory(antenne=AntenneFactory(), users=[])
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, support, [team, elsewhere])
+    invitation = AdvisorInvitation.objects.get()
+    client.force_login(manager)
+    content = client.get(INVITATIONS_URL).content.decode()
+    assert invitation.email in content and "Gérée par le support ou une autre antenne" in content
+    resend = reverse("conseillers_entreprises:advisor_invitation_resend", args=[invitation.public_id])
+    assert client.post(resend).status_code == 404
+    # Inviting the same address to their own team makes a separate invitation.
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, manager, [team])
+    assert AdvisorInvitation.objects.count() == 2
+
+
 def test_pending_invitations_list_has_constant_queries(client, support, django_assert_max_num_queries):
     for index in range(5):
         _invitation(ExpertFactory(users=[]), email=f"agent{index}@cci.fr")
@@ -278,3 +337,15 @@ def test_account_request_honeypot_and_errors(client, support):
     assert not AccountRequest.objects.exists()
     client.force_login(UserFactory())
     assert client.get(reverse("conseillers_entreprises:advisor_account_requests")).status_code == 403
+
+
+def test_account_requests_are_capped_per_address_and_per_ip(client):
+    for _ in range(ACCOUNT_REQUEST_EMAILS.per_address):
+        assert client.post(REQUEST_URL, REQUEST_DATA).status_code == 302
+    capped = client.post(REQUEST_URL, REQUEST_DATA)
+    assert capped.status_code == 429
+    assert "Plusieurs courriels ont déjà été envoyés à cette adresse" in capped.content.decode()
+    assert AccountRequest.objects.count() == ACCOUNT_REQUEST_EMAILS.per_address
+    for index in range(ACCOUNT_REQUEST_EMAILS.per_ip - ACCOUNT_REQUEST_EMAILS.per_address):
+        client.post(REQUEST_URL, {**REQUEST_DATA, "email": f"agent{index}@cci.fr"})
+    assert client.post(REQUEST_URL, {**REQUEST_DATA, "email": "encore@cci.fr"}).status_code == 429

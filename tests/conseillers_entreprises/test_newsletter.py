@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from relais.conseillers_entreprises.models import NewsletterSubscription
-from relais.conseillers_entreprises.services.newsletter import send_newsletter_issue, subscribers
+from relais.conseillers_entreprises.services.newsletter import CONFIRMATION_EMAILS, send_newsletter_issue, subscribers
 from relais.notifications.models import Email
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,17 @@ def test_invalid_email_is_refused_in_french(client):
     response = subscribe(client, "lea@")
     assert "Saisissez une adresse électronique valide" in response.content.decode()
     assert not NewsletterSubscription.objects.exists()
+
+
+def test_confirmation_emails_are_capped_per_address_and_per_ip(client):
+    for _ in range(CONFIRMATION_EMAILS.per_address):
+        assert subscribe(client).status_code == 200
+    capped = subscribe(client)
+    assert capped.status_code == 429
+    assert "Plusieurs courriels ont déjà été envoyés à cette adresse" in capped.content.decode()
+    assert 'value="lea@atelier.fr"' in capped.content.decode()
+    assert Email.objects.filter(to=["lea@atelier.fr"]).count() == CONFIRMATION_EMAILS.per_address
+    for index in range(CONFIRMATION_EMAILS.per_ip - CONFIRMATION_EMAILS.per_address):
+        subscribe(client, email=f"abonne{index}@atelier.fr")
+    assert subscribe(client, email="encore@atelier.fr").status_code == 429
+    assert subscribe(client.__class__(REMOTE_ADDR="192.0.2.9"), email="encore@atelier.fr").status_code == 200

@@ -16,6 +16,7 @@ from relais.organizations.models import (
     Organization,
     ServiceRight,
 )
+from relais.organizations.services.codes import CODE_FAILURES_PER_IP
 from tests.accounts.factories import UserFactory
 
 from .conftest import BOULANGERIE, FILATURE, SOIERIE, rights
@@ -232,6 +233,31 @@ def test_declarant_cannot_be_from_the_same_organization(manager, deca, soierie):
         services.invite_user(
             actor=manager, organization=soierie, service=deca, email="a@b.fr", rights=[], declarant_siren=SOIERIE
         )
+
+
+def test_wrong_access_manager_codes_are_limited_like_the_sign_up_code(deca):
+    administrator = UserFactory()
+    deca.application_administrators.add(administrator)
+    organization = services.get_or_create_organization(siren=BOULANGERIE)
+    code = services.generate_access_manager_code(actor=administrator, organization=organization, service=deca)
+    guesser = UserFactory()
+    with pytest.raises(ValidationError, match=r"\(4 essais restants\)"):
+        services.redeem_access_manager_code(user=guesser, code="AAAA-BBBB-CCCC", ip="192.0.2.1")
+    for _ in range(3):
+        with pytest.raises(ValidationError):
+            services.redeem_access_manager_code(user=guesser, code="AAAA-BBBB-CCCC", ip="192.0.2.1")
+    with pytest.raises(ValidationError, match="Trop d'essais : réessayez dans 60 minutes"):
+        services.redeem_access_manager_code(user=guesser, code="AAAA-BBBB-CCCC", ip="192.0.2.1")
+    # Even the right code is refused now, to that person.
+    with pytest.raises(ValidationError, match="Trop d'essais avec des codes erronés"):
+        services.redeem_access_manager_code(user=guesser, code=code, ip="192.0.2.1")
+    # From one address, robots changing accounts are held back too.
+    for _ in range(CODE_FAILURES_PER_IP.limit - 5):
+        with pytest.raises(ValidationError):
+            services.redeem_access_manager_code(user=UserFactory(), code="AAAA-BBBB-CCCC", ip="192.0.2.1")
+    with pytest.raises(ValidationError, match="Trop d'essais avec des codes erronés"):
+        services.redeem_access_manager_code(user=UserFactory(), code=code, ip="192.0.2.1")
+    assert services.redeem_access_manager_code(user=UserFactory(), code=code, ip="192.0.2.2").is_access_manager
 
 
 def test_access_manager_code_single_use_and_expiry(deca, django_capture_on_commit_callbacks):

@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.contrib import admin
 
+from relais.core.admin import TabularInline
+
 from ..enums import InstitutionCategory
 from ..models import (
     Absence,
@@ -92,7 +94,7 @@ class ExpertMatchFilterInline(MatchFilterInline):
     exclude = ["institution", "antenne"]
 
 
-class ZoneInline(admin.TabularInline):
+class ZoneInline(TabularInline):
     """Zones are saved one by one here, so the signal keeps `Expert.has_own_zones` in step."""
 
     model = TerritorialZone
@@ -109,20 +111,20 @@ class ExpertZoneInline(ZoneInline):
     verbose_name_plural = "zones propres (remplacent celles de l’antenne)"
 
 
-class AntenneInline(admin.TabularInline):
+class AntenneInline(TabularInline):
     model = Antenne
     fields = ["name", "territorial_level", "is_active"]
     show_change_link = True
     extra = 0
 
 
-class InstitutionSubjectInline(admin.TabularInline):
+class InstitutionSubjectInline(TabularInline):
     model = InstitutionSubject
     fields = ["subject", "description"]
     extra = 0
 
 
-class ExpertSubjectInline(admin.TabularInline):
+class ExpertSubjectInline(TabularInline):
     model = ExpertSubject
     fields = ["institution_subject", "intervention_criteria"]
     autocomplete_fields = ["institution_subject"]

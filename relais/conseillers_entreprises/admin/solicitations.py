@@ -5,6 +5,8 @@ Solicitations themselves are registered by the triage admin.
 
 from django.contrib import admin
 
+from relais.core.admin import TabularInline
+
 from ..models import BlockedEmail, Landing, NewsletterSubscription, Subject, SubjectQuestion, Theme
 
 # Imported for its signal receivers: an edit made here must reach the off-theme classifier's index.
@@ -19,7 +21,7 @@ class LandingAdmin(admin.ModelAdmin):
     filter_horizontal = ["themes"]
 
 
-class SubjectInline(admin.TabularInline):
+class SubjectInline(TabularInline):
     model = Subject
     fields = ["label", "slug", "position", "is_archived"]
     extra = 0
@@ -34,7 +36,7 @@ class ThemeAdmin(admin.ModelAdmin):
     inlines = [SubjectInline]
 
 
-class SubjectQuestionInline(admin.TabularInline):
+class SubjectQuestionInline(TabularInline):
     model = SubjectQuestion
     fields = ["key", "label", "position"]
     extra = 0

@@ -10,13 +10,14 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.models import User, UserManager
+from relais.core.ratelimit import EmailCap
 from relais.notifications.services import queue_email
 
 from ..models import AccountRequest, AccountRequestStatus, AdvisorInvitation, Expert
@@ -24,6 +25,8 @@ from ..models.advisors import hash_token
 from ..permissions import is_support
 
 INVITATION_VALIDITY = timedelta(days=7)
+# The public request form emails support for each request: capped per address and per IP.
+ACCOUNT_REQUEST_EMAILS = EmailCap("advisor-account-request", per_address=3, per_ip=10)
 
 
 class InvitationError(Exception):
@@ -50,19 +53,37 @@ def invitations_visible_to(user):
     return invitations.filter(experts__antenne__managers=user).distinct()
 
 
+def invitations_manageable_by(user):
+    """The invitations `user` may change (send again, add teams to): all for support; for a manager, those whose every
+    team belongs to one of their antennes. Seeing an invitation is not enough to change it. `None` is the platform
+    itself (imports, demo data)."""
+    invitations = AdvisorInvitation.objects.all()
+    if user is None or is_support(user):
+        return invitations
+    foreign_team = AdvisorInvitation.experts.through.objects.filter(advisorinvitation=OuterRef("pk")).exclude(
+        expert__antenne__managers=user
+    )
+    return invitations.filter(pk__in=invitations_visible_to(user).values("pk")).exclude(Exists(foreign_team))
+
+
 def invite_advisor(
     *, email: str, experts: list[Expert], invited_by, first_name: str = "", last_name: str = ""
 ) -> AdvisorInvitation:
     """Email an invitation to join `experts`.
 
-    An invitation still waiting for the same address is reused and sent again with the teams added, so that an
-    agent never holds two valid links.
+    An invitation still waiting for the same address that the inviter may manage is reused and sent again with the
+    teams added, so that an agent never holds two valid links from one inviter. One from another antenne is left
+    alone (its link keeps working, its teams stay unknown to this inviter): this one is separate.
     """
     if not experts:
         raise ValidationError("Choisissez au moins une équipe.")
     email = UserManager.normalize_email(email)
     with transaction.atomic():
-        invitation = AdvisorInvitation.objects.select_for_update().filter(email=email, accepted_at__isnull=True).first()
+        invitation = (
+            AdvisorInvitation.objects.select_for_update()
+            .filter(email=email, accepted_at__isnull=True, pk__in=invitations_manageable_by(invited_by).values("pk"))
+            .first()
+        )
         if invitation is None:
             invitation = AdvisorInvitation(email=email)
         invitation.first_name = first_name or invitation.first_name
@@ -76,6 +97,8 @@ def invite_advisor(
 
 def resend_invitation(*, invitation: AdvisorInvitation, author) -> AdvisorInvitation:
     """Send the invitation again with a new token and a new deadline; the earlier link stops working."""
+    if not invitations_manageable_by(author).filter(pk=invitation.pk).exists():
+        raise PermissionDenied
     with transaction.atomic():
         locked = AdvisorInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None:

@@ -5,9 +5,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.core.ratelimit import EmailCap
 from relais.notifications.services import queue_email
 
 from ..models import NewsletterSubscription
+
+# Each confirmation request emails the address typed: capped, so that the form cannot flood a mailbox.
+CONFIRMATION_EMAILS = EmailCap("newsletter-confirmation", per_address=3, per_ip=20)
 
 
 @transaction.atomic

@@ -16,16 +16,19 @@ from django.views.decorators.http import require_POST
 
 from relais.accounts.forms import SetPasswordForm
 from relais.accounts.models import User
+from relais.core.ratelimit import client_ip
 
 from ..forms.advisors import AccountRequestForm, InvitationForm, RefusalForm, TeamsForm
 from ..models import AccountRequest, AccountRequestStatus, Expert
 from ..permissions import is_support, support_required
 from ..services.advisors import (
+    ACCOUNT_REQUEST_EMAILS,
     InvitationError,
     accept_invitation,
     check_invitation,
     existing_account,
     invitable_experts,
+    invitations_manageable_by,
     invitations_visible_to,
     invite_advisor,
     may_invite,
@@ -123,13 +126,18 @@ def invitations(request):
         )
         .order_by("-sent_at")
     )
-    return render(request, "conseillers_entreprises/advisors/invitations.html", {"invitations": pending})
+    manageable = set(
+        invitations_manageable_by(request.user).filter(accepted_at__isnull=True).values_list("pk", flat=True)
+    )
+    return render(
+        request, "conseillers_entreprises/advisors/invitations.html", {"invitations": pending, "manageable": manageable}
+    )
 
 
 @_inviter_required
 @require_POST
 def resend(request, public_id):
-    invitation = get_object_or_404(invitations_visible_to(request.user), public_id=public_id)
+    invitation = get_object_or_404(invitations_manageable_by(request.user), public_id=public_id)
     try:
         resend_invitation(invitation=invitation, author=request.user)
     except ValidationError as error:
@@ -186,13 +194,19 @@ def _accepted(request, invitation, token, **account):
 @login_not_required
 def account_request(request):
     form = AccountRequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if not form.is_spam():
-            with transaction.atomic():
-                request_account(**{name: form.cleaned_data[name] for name in AccountRequestForm.Meta.fields})
-        # A robot caught by the honeypot sees the same confirmation: nothing tells it it was caught.
-        return redirect("conseillers_entreprises:advisor_account_request_sent")
-    return render(request, "conseillers_entreprises/advisors/account_request.html", {"form": form})
+        refusal = ACCOUNT_REQUEST_EMAILS.refusal(email=form.cleaned_data["email"], ip=client_ip(request))
+        if refusal:
+            form.add_error("email", refusal)
+            status = 429
+        else:
+            if not form.is_spam():
+                with transaction.atomic():
+                    request_account(**{name: form.cleaned_data[name] for name in AccountRequestForm.Meta.fields})
+            # A robot caught by the honeypot sees the same confirmation: nothing tells it it was caught.
+            return redirect("conseillers_entreprises:advisor_account_request_sent")
+    return render(request, "conseillers_entreprises/advisors/account_request.html", {"form": form}, status=status)
 
 
 @login_not_required

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from relais.core.ratelimit import client_ip
+
 from ..forms.public import NewsletterForm
 from ..models import NewsletterSubscription
 from ..services import newsletter
@@ -15,11 +17,20 @@ from ..services import newsletter
 def subscribe(request):
     form = NewsletterForm(request.POST or None)
     sent_to = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
-        sent_to = newsletter.request_subscription(email=form.cleaned_data["email"]).email
-        form = NewsletterForm()
+        email = form.cleaned_data["email"]
+        if refusal := newsletter.CONFIRMATION_EMAILS.refusal(email=email, ip=client_ip(request)):
+            form.add_error("email", refusal)
+            status = 429
+        else:
+            sent_to = newsletter.request_subscription(email=email).email
+            form = NewsletterForm()
     return render(
-        request, "conseillers_entreprises/public/newsletter_subscribe.html", {"form": form, "sent_to": sent_to}
+        request,
+        "conseillers_entreprises/public/newsletter_subscribe.html",
+        {"form": form, "sent_to": sent_to},
+        status=status,
     )
 
 

@@ -1,8 +1,8 @@
 """The page of a need shared by its experts, their managers and support; positions, thread and signed links."""
 
-from django.conf import settings
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,18 +12,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from relais.accounts.services import two_factor_required
+from relais.accounts.services import has_two_factor, two_factor_required
+from relais.legal.middleware import scopes_for_path
+from relais.legal.services import pending_terms
 
 from ..enums import MatchStatus
 from ..forms.workspace import CommentForm, PositioningForm
 from ..models import Match, MatchStatusChange, Need, NeedComment
 from ..permissions import is_support
-from ..services.links import user_from_need_link
+from ..services.links import grant_need_access, user_from_grant, user_from_need_link
 from ..services.positioning import allowed_next_statuses, close, refuse, reopen, take_charge
 from ..services.thread import post_comment
 
-INVALID_LINK_MESSAGE = "Ce lien a expiré ou ne vous est pas destiné : connectez-vous pour voir ce besoin."
+INVALID_LINK_MESSAGE = (
+    "Ce lien n'est plus valable (il a expiré, ou votre mot de passe ou votre compte a changé depuis son envoi) : "
+    "connectez-vous pour voir ce besoin."
+)
 SECOND_FACTOR_MESSAGE = "Votre compte est protégé par une double authentification : connectez-vous pour voir ce besoin."
+SCOPED_ACCESS_MESSAGE = (
+    "Vous consultez ce besoin grâce au lien reçu par courriel. Pour accéder au reste de votre espace, connectez-vous."
+)
 
 
 def needs_visible_to(user):
@@ -38,11 +46,46 @@ def needs_visible_to(user):
     return Need.objects.filter(Q(Exists(involved)) | Q(diagnosis__advisor=user))
 
 
+def with_need_link_access(view=None, *, need_of=None):
+    """Let a browser that opened this need's secure link act on it as the link's recipient, on this need only.
+
+    `need_of(public_id)` names the need a URL is about when its identifier is another object's (a match). The person
+    is never signed in: request.user is theirs for this one request, so that the view's own checks (visibility,
+    team membership) apply to them unchanged.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, public_id, *args, **kwargs):
+            if not request.user.is_authenticated:
+                need_public_id = need_of(public_id) if need_of else public_id
+                user = need_public_id and user_from_grant(session=request.session, need_public_id=need_public_id)
+                if not user or _has_terms_to_accept(request, user):
+                    return redirect_to_login(request.get_full_path())
+                request.user = user
+            return view(request, public_id, *args, **kwargs)
+
+        return login_not_required(wrapper)
+
+    return decorate(view) if view is not None else decorate
+
+
+def _has_terms_to_accept(request, user) -> bool:
+    # Terms are accepted on their page, which asks for a sign-in: a link cannot go around them.
+    return bool(pending_terms(user=user, scopes=scopes_for_path(request.path)))
+
+
+def _need_of_match(public_id):
+    return Match.objects.filter(public_id=public_id).values_list("need__public_id", flat=True).first()
+
+
+@with_need_link_access
 def need_detail(request, public_id):
     need = _get_visible_need(request.user, public_id)
     return _render_need(request, need, comment_form=CommentForm())
 
 
+@with_need_link_access
 @require_POST
 def comment(request, public_id):
     need = _get_visible_need(request.user, public_id)
@@ -65,6 +108,7 @@ def comment(request, public_id):
     return _render_need(request, need, comment_form=form)
 
 
+@with_need_link_access(need_of=_need_of_match)
 @require_POST
 def position(request, public_id):
     # Only the agents of the team may speak for it; managers and support read the need but never position.
@@ -96,22 +140,30 @@ def position(request, public_id):
 
 @login_not_required
 def need_link(request, public_id, token):
+    """The secure link of an email: opens this need to its recipient, without signing them in."""
     need_url = reverse("conseillers_entreprises:need", kwargs={"public_id": public_id})
-    user = user_from_need_link(need_public_id=public_id, token=token)
-    if user is not None and not needs_visible_to(user).filter(public_id=public_id).exists():
+    recipient = user_from_need_link(need_public_id=public_id, token=token)
+    if recipient is not None and not needs_visible_to(recipient).filter(public_id=public_id).exists():
         # Sent when the agent was in the team; they have left it since, so the link must open nothing.
-        user = None
+        recipient = None
     current = request.user
-    if user is None or (current.is_authenticated and current.pk != user.pk):
+    if current.is_authenticated:
+        if needs_visible_to(current).filter(public_id=public_id).exists():
+            return redirect(need_url)
+        # Signed in as someone else (a colleague's forwarded email, a shared computer): say so, rather than a 404.
+        context = {"recipient": recipient, "need_url": need_url}
+        return render(request, "conseillers_entreprises/workspace/need_link_refused.html", context, status=403)
+    if recipient is None:
         messages.warning(request, INVALID_LINK_MESSAGE)
         return redirect_to_login(need_url)
-    if current.is_authenticated:
-        return redirect(need_url)
-    if two_factor_required(user=user):
-        # A link in a mailbox is one factor at most: accounts that must use a second one log in normally.
+    if two_factor_required(user=recipient) or has_two_factor(user=recipient):
+        # A link in a mailbox is one factor at most: accounts with a second one sign in normally.
         messages.info(request, SECOND_FACTOR_MESSAGE)
         return redirect_to_login(need_url)
-    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    # A new session key for the access the link gives, as for a sign-in.
+    request.session.cycle_key()
+    grant_need_access(session=request.session, need_public_id=public_id, user=recipient)
+    messages.info(request, SCOPED_ACCESS_MESSAGE)
     return redirect(need_url)
 
 

@@ -11,6 +11,7 @@ from .memberships import get_or_create_organization, join_organization
 from .permissions import (
     can_administer_service,
     can_manage_access,
+    establishments_claims,
     is_access_manager,
     managers_of,
     organizations_claims,
@@ -28,6 +29,7 @@ __all__ = [
     "can_administer_service",
     "can_manage_access",
     "check_invitation_usable",
+    "establishments_claims",
     "find_invitation",
     "generate_access_manager_code",
     "get_or_create_organization",

@@ -1,5 +1,7 @@
 """Reads that decide who may manage what, and the claims given to single sign-on."""
 
+from relais.companies.models import Establishment
+
 from ..enums import MembershipRole
 from ..models import (
     AccessRight,
@@ -58,6 +60,27 @@ def organizations_claims(user) -> list[dict]:
             },
         }
         for membership in memberships
+    ]
+
+
+def establishments_claims(user) -> list[dict]:
+    """The establishments (SIRET) of the organisations a person acts for, as known to the companies app."""
+    sirens = Membership.objects.filter(user=user).values("organization__siren")
+    establishments = (
+        Establishment.objects.filter(company_id__in=sirens, is_active=True)
+        .only("siret", "company_id", "name", "postal_code", "commune_name", "is_head_office")
+        .order_by("siret")
+    )
+    return [
+        {
+            "siret": establishment.siret,
+            "siren": establishment.company_id,
+            "name": establishment.name,
+            "postal_code": establishment.postal_code,
+            "commune": establishment.commune_name,
+            "head_office": establishment.is_head_office,
+        }
+        for establishment in establishments
     ]
 
 
