@@ -67,6 +67,10 @@ ACCESS = {
     "core:sitemap": Access(EVERYONE),
     "core:health": Access(EVERYONE),
     "core:ping": Access(EVERYONE),
+    "core:instance_health": Access(EVERYONE),
+    "core:liveness": Access(EVERYONE),
+    # Only a scraper holding METRICS_TOKEN (a bearer header no role of the matrix sends).
+    "core:metrics": Access(NOBODY),
     "admin:login": Access(EVERYONE),
     "admin:logout": Access(EVERYONE, method="POST"),
 }
