@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "relais.conseillers_entreprises",
     "relais.legal",
     "relais.assistance",
+    "relais.privacy",
     # Before oauth2_provider: its templates (consent page) override the toolkit's.
     "relais.sso",
     "oauth2_provider",
@@ -231,6 +232,9 @@ vars().update(env.email_url("EMAIL_URL", default=_email_default))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais <ne-pas-repondre@relais.beta.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@relais.beta.gouv.fr")
+# Privacy: the data protection officer's queue (rights requests) and the security team (incident reports).
+DPO_EMAIL = env.str("DPO_EMAIL", default="dpo@relais.beta.gouv.fr")
+SECURITY_EMAIL = env.str("SECURITY_EMAIL", default="securite@relais.beta.gouv.fr")
 
 # Background tasks: immediate in tests, the database queue otherwise (worker: manage.py db_worker).
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "database")

@@ -17,6 +17,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.notifications.services import queue_email
+from relais.privacy.registry import DataSubject
+from relais.privacy.services.personal_data import erase_subject
 
 from .enums import VerificationPurpose
 from .models import MAX_CODE_ATTEMPTS, VERIFICATION_VALIDITY, EmailVerification, User, UserManager
@@ -26,8 +28,6 @@ from .models import MAX_CODE_ATTEMPTS, VERIFICATION_VALIDITY, EmailVerification,
 MAX_VERIFICATION_EMAILS_PER_HOUR = 3
 # Between the verified address (step 4) and the password (step 5).
 VERIFIED_EMAIL_VALIDITY = timedelta(minutes=60)
-# A sign-up that stopped after the password and did not go further is purged after this delay.
-ABANDONED_SIGNUP_AFTER = timedelta(days=7)
 BACKUP_CODES_COUNT = 10
 COMPROMISED_LINK_MAX_AGE = timedelta(days=30)
 _COMPROMISED_SALT = "relais.accounts.compromised-password"
@@ -194,24 +194,6 @@ def complete_signup(*, user: User, siren: str):
     return membership
 
 
-def purge_abandoned_signups(*, wet_run: bool, now=None) -> tuple[list[str], int]:
-    """Accounts whose sign-up stopped more than ABANDONED_SIGNUP_AFTER ago, and stale verifications.
-
-    Return the addresses of those accounts and the number of verifications; delete them only on a wet run.
-    """
-    now = now or timezone.now()
-    users = User.objects.filter(signup_completed_at__isnull=True, date_joined__lt=now - ABANDONED_SIGNUP_AFTER)
-    # A verification is of no use once expired; a day of margin keeps the hourly resend limit readable.
-    verifications = EmailVerification.objects.filter(expires_at__lt=now - timedelta(days=1))
-    emails = list(users.order_by("date_joined").values_list("email", flat=True))
-    count = verifications.count()
-    if wet_run:
-        with transaction.atomic():
-            users.delete()
-            verifications.delete()
-    return emails, count
-
-
 # Email change ----------------------------------------------------------------------------------------------------
 
 
@@ -316,17 +298,19 @@ def report_compromised_password(*, user: User, ip: str) -> None:
 # Deletion and deactivation ---------------------------------------------------------------------------------------
 
 
-def delete_account(*, user: User) -> str:
+def delete_account(*, user: User, request=None) -> str:
     """Seed 003 §6.4: delete the account, which frees its address; return the address, for the goodbye message.
 
-    The row is deleted rather than anonymised: nothing needs it afterwards (memberships go with it, authored
-    records of the services keep an empty author), no personal data is left behind, and the address is free
-    at once without any special case in the unique index.
+    Every app first erases what it holds about the person through the privacy registry (the same path as the
+    DPO's erasures); then the row is deleted rather than anonymised: nothing needs it afterwards (authored records
+    of the services keep an empty author), and the address is free at once without any special case in the
+    unique index. The goodbye email is forgotten once sent, so that nothing of the person stays in the outbox.
     """
     email = user.email
     with transaction.atomic():
+        erase_subject(subject=DataSubject.of_user(user), actor=user, reason="suppression du compte", request=request)
         user.delete()
-        queue_email(to=[email], template="accounts/emails/account_deleted", context={})
+        queue_email(to=[email], template="accounts/emails/account_deleted", context={}, forget_after_sending=True)
     return email
 
 

@@ -1,0 +1,41 @@
+"""OpenID Connect grants and tokens in the privacy registry: which service a person let sign them in, and when."""
+
+from oauth2_provider.models import (
+    DeviceGrant,
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
+
+from relais.privacy.enums import Erasure, Service
+from relais.privacy.registry import PersonalData, by_user, register_personal_data
+
+TOKENS = "Jetons de connexion aux services numériques"
+
+for model, label, fields, not_personal in (
+    (get_application_model(), "Applications clientes que vous avez déclarées", ("name", "created"), {}),
+    (get_grant_model(), TOKENS + " : autorisations", ("application", "scope", "expires", "created"), {}),
+    (get_access_token_model(), TOKENS + " : accès", ("application", "scope", "expires", "created"), {}),
+    (
+        get_refresh_token_model(),
+        TOKENS + " : renouvellement",
+        ("application", "created", "revoked"),
+        {"access_token": "jeton d’accès lié (secret haché, jamais exporté)"},
+    ),
+    (get_id_token_model(), TOKENS + " : identité", ("application", "scope", "expires", "created"), {}),
+    (DeviceGrant, TOKENS + " : appareils", ("client_id", "scope", "expires"), {}),
+):
+    register_personal_data(
+        PersonalData(
+            model=model,
+            service=Service.PORTAIL,
+            label=label,
+            fields=("user", *fields),
+            owner=by_user("user"),
+            erasure=Erasure.DELETED,
+            erasure_note="Supprimés : les services numériques ne peuvent plus vous connecter.",
+            not_personal=not_personal,
+        )
+    )
