@@ -56,7 +56,7 @@ register_personal_data(
         model=EmailVerification,
         service=Service.PORTAIL,
         label="Vérifications de votre adresse électronique",
-        fields=("email", "purpose", "created_at", "expires_at", "verified_at"),
+        fields=("user", "email", "purpose", "created_at", "expires_at", "verified_at"),
         owner=either(by_user("user"), by_email("email")),
         erasure=Erasure.DELETED,
         erasure_note="Supprimées.",

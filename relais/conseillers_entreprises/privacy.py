@@ -59,10 +59,10 @@ from .models import (
     Subject,
     Theme,
 )
+from .services.satisfaction import SATISFACTION_SURVEYS
 
 CE = Service.CONSEILLERS_ENTREPRISES
 FORMER_ADVISOR = "Ancien conseiller"
-SATISFACTION_SURVEYS = "ce-enquetes-satisfaction"
 USERS_DATA = LegalSource(
     "CGU Place des Entreprises",
     "article 6.4 (« conservées pour un délai de 3 ans à compter de la dernière utilisation du service »)",

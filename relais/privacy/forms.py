@@ -96,7 +96,9 @@ class RightsRequestForm(DsfrBaseForm):
         max_bytes=5 * MEGABYTE,
         help_text="Une pièce d’identité à votre nom, au format PDF, PNG ou JPEG, 5 Mo au maximum. Vous pouvez masquer "
         "votre photo et votre numéro de document. Elle est supprimée dès que votre demande est close.",
-        error_messages={"required": "Joignez un justificatif d’identité : nous ne répondons qu’à la personne concernée."},
+        error_messages={
+            "required": "Joignez un justificatif d’identité : nous ne répondons qu’à la personne concernée."
+        },
     )
     # Honeypot: hidden from people (and from screen readers), filled in by robots that fill every field.
     website = forms.CharField(
@@ -111,7 +113,10 @@ class RightsRequestForm(DsfrBaseForm):
 
 class NoteForm(DsfrBaseForm):
     message = forms.CharField(
-        label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Écrivez la note."}
+        label="Note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Écrivez la note."},
     )
 
 
@@ -193,14 +198,10 @@ class IncidentUpdateForm(DsfrBaseForm):
     )
 
     def __init__(self, *args, incident, **kwargs):
-        kwargs.setdefault(
-            "initial", {"status": incident.status, "personal_data_breach": incident.personal_data_breach}
-        )
+        kwargs.setdefault("initial", {"status": incident.status, "personal_data_breach": incident.personal_data_breach})
         super().__init__(*args, **kwargs)
         current = IncidentStatus(incident.status)
-        self.fields["status"].choices = [
-            (status, status.label) for status in (current, *INCIDENT_TRANSITIONS[current])
-        ]
+        self.fields["status"].choices = [(status, status.label) for status in (current, *INCIDENT_TRANSITIONS[current])]
         if incident.cnil_notified_at:
             del self.fields["cnil_notified"]
 

@@ -183,7 +183,10 @@ NOTICES = {
                     "Candidats au poste de conseiller numérique",
                     "nom, prénom, situation socio-économique, diplôme, adresse électronique, téléphone",
                 ),
-                ("Membres, personnels ou agents des structures", "nom, prénom, fonction, adresse électronique, téléphone"),
+                (
+                    "Membres, personnels ou agents des structures",
+                    "nom, prénom, fonction, adresse électronique, téléphone",
+                ),
                 HOSTING_CATEGORY,
             ),
             recipients=(

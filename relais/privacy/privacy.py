@@ -39,9 +39,12 @@ TWELVE_MONTHS = Duration(months=12)
 def _audit_owner(subject):
     condition = Q(object_label__iexact=subject.email) if subject.email else Q(pk__in=[])
     if subject.user is not None:
-        condition |= Q(actor=subject.user) | Q(
-            object_type=get_user_model()._meta.label_lower, object_id=str(subject.user.public_id)
+        # `record` names an account by its public id, the admin's log by its primary key.
+        about = Q(
+            object_type=get_user_model()._meta.label_lower,
+            object_id__in=[str(subject.user.public_id), str(subject.user.pk)],
         )
+        condition |= Q(actor=subject.user) | about
     return condition
 
 
@@ -144,7 +147,11 @@ register_personal_data(
         owner=by_user("author"),
         erasure=Erasure.ANONYMISED,
         erasure_note="Le suivi reste, sans votre nom.",
-        not_personal={"message": "réponse du délégué à la personne qui a fait la demande (exportée avec elle)"},
+        not_personal={
+            "author": "vous-même (la ligne est la vôtre)",
+            "message": "réponse du délégué à la personne qui a fait la demande (exportée avec elle)",
+            "details": "nombres de lignes traitées par catégorie",
+        },
     )
 )
 register_rule(
@@ -203,6 +210,7 @@ register_personal_data(
         owner=by_user("author"),
         erasure=Erasure.ANONYMISED,
         erasure_note="Le suivi reste, sans votre nom.",
+        not_personal={"author": "vous-même (la ligne est la vôtre)"},
     )
 )
 register_rule(

@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .enums import Erasure, RetentionAction, Service
 
@@ -32,17 +33,18 @@ from .enums import Erasure, RetentionAction, Service
 
 @dataclass(frozen=True)
 class Duration:
-    """A retention period in calendar units: "3 ans" is three years to the day, whatever the leap years."""
+    """A retention period in calendar units, counted on the French wall clock: "3 ans" is three years to the day and
+    the hour, whatever the leap years and the changes of summer time."""
 
     years: int = 0
     months: int = 0
     days: int = 0
 
     def before(self, moment: datetime) -> datetime:
-        return moment - relativedelta(years=self.years, months=self.months, days=self.days)
+        return timezone.localtime(moment) - relativedelta(years=self.years, months=self.months, days=self.days)
 
     def after(self, moment: datetime) -> datetime:
-        return moment + relativedelta(years=self.years, months=self.months, days=self.days)
+        return timezone.localtime(moment) + relativedelta(years=self.years, months=self.months, days=self.days)
 
     @property
     def label(self) -> str:

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from relais.accounts.services import two_factor_required
+from relais.privacy.enums import AuditAction
+from relais.privacy.services.audit import record
 
 from ..enums import MatchStatus
 from ..forms.workspace import CommentForm, PositioningForm
@@ -40,6 +42,7 @@ def needs_visible_to(user):
 
 def need_detail(request, public_id):
     need = _get_visible_need(request.user, public_id)
+    record(action=AuditAction.CONTACT_DETAILS_VIEWED, request=request, target=need)
     return _render_need(request, need, comment_form=CommentForm())
 
 

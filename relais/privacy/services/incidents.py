@@ -58,7 +58,7 @@ def report_incident(
             queue_email(
                 to=[settings.SECURITY_EMAIL],
                 template="privacy/emails/incident_reported",
-                context={"incident": incident, "path": reverse("privacy:incident_detail", args=[incident.public_id])},
+                context={"incident": incident, "path": reverse("incidents:detail", args=[incident.public_id])},
                 reply_to=[reporter.email],
             )
     except IntegrityError:
@@ -85,9 +85,8 @@ def update_incident(
         locked = IncidentReport.objects.select_for_update().get(pk=incident.pk)
         from_status = locked.status
         if status != from_status and status not in INCIDENT_TRANSITIONS[IncidentStatus(from_status)]:
-            raise TransitionError(
-                f"Un incident « {locked.get_status_display()} » ne peut pas passer à « {IncidentStatus(status).label} »."
-            )
+            target = IncidentStatus(status).label
+            raise TransitionError(f"Un incident « {locked.get_status_display()} » ne peut pas passer à « {target} ».")
         changes = {}
         if status != from_status:
             changes["status"] = status

@@ -69,7 +69,8 @@ def warning_queryset(rule: RetentionRule, now: datetime) -> QuerySet | None:
     """The rows to warn now: within `warning` of the end of their period and not yet warned since their last use."""
     if rule.action != RetentionAction.DEACTIVATE_THEN_DELETE:
         return None
-    warn_cutoff = rule.warning.after(rule.duration.before(now))
+    # Warned once the end of the period (start + duration) is within `warning` of now.
+    warn_cutoff = rule.duration.before(rule.warning.after(now))
     return rule.due(warn_cutoff).exclude(_warned(rule))
 
 

@@ -242,4 +242,3 @@ def send_reminders(*, now=None) -> list[tuple[DataRightsRequest, int]]:
                 )
             sent.append((locked, day))
     return sent
-

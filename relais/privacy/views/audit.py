@@ -39,7 +39,9 @@ def search(request):
 def export_csv(request):
     form = AuditSearchForm(request.GET)
     entries = _selection(form)
-    record(action=AuditAction.DATA_EXPORTED, request=request, target_label="Journal d’audit", details=request.GET.dict())
+    record(
+        action=AuditAction.DATA_EXPORTED, request=request, target_label="Journal d’audit", details=request.GET.dict()
+    )
     rows = (
         (
             timezone.localtime(entry.created_at),

@@ -47,7 +47,9 @@ def report(request):
 
 
 def reported(request):
-    return render(request, "privacy/incidents/reported.html", {"reference": request.session.get(REPORTED_SESSION_KEY, "")})
+    return render(
+        request, "privacy/incidents/reported.html", {"reference": request.session.get(REPORTED_SESSION_KEY, "")}
+    )
 
 
 @requires(is_security_team)

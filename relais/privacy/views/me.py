@@ -47,9 +47,10 @@ def my_data_export(request, fmt: str):
         request,
         subject=DataSubject.of_user(request.user),
         fmt=fmt,
-        page_context={"json_url": reverse("privacy:my_data_export", args=["json"]), "html_url": reverse(
-            "privacy:my_data_export", args=["html"]
-        )},
+        page_context={
+            "json_url": reverse("privacy:my_data_export", args=["json"]),
+            "html_url": reverse("privacy:my_data_export", args=["html"]),
+        },
     )
 
 

@@ -54,7 +54,11 @@ def cookies(request):
 
 def _processings() -> list[dict]:
     return [
-        {"notice": notice, "rules": registry.rules_of(notice.service), "objections": registry.objections_of(notice.service)}
+        {
+            "notice": notice,
+            "rules": registry.rules_of(notice.service),
+            "objections": registry.objections_of(notice.service),
+        }
         for notice in NOTICES.values()
     ]
 
@@ -92,8 +96,7 @@ def _register_row(processing: dict) -> list[str]:
         " | ".join(notice.recipients),
         " | ".join(f"{p.name} ({p.processing}, {p.country})" for p in notice.processors),
         " | ".join(
-            f"{rule.data} : {rule.period_label} — {rule.action_label} ({rule.source})"
-            for rule in processing["rules"]
+            f"{rule.data} : {rule.period_label} — {rule.action_label} ({rule.source})" for rule in processing["rules"]
         ),
         " | ".join(SECURITY_MEASURES),
     ]

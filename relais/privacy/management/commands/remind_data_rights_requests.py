@@ -12,5 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sent = send_reminders()
         for rights_request, days in sent:
-            self.stdout.write(f"Relance à {days} jours : {rights_request.reference} (échéance {rights_request.due_at:%d/%m/%Y})")
+            self.stdout.write(
+                f"Relance à {days} jours : {rights_request.reference} (échéance {rights_request.due_at:%d/%m/%Y})"
+            )
         self.stdout.write(f"{len(sent)} relance(s) envoyée(s).")

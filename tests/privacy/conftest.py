@@ -1,0 +1,37 @@
+"""Fixtures of the privacy tests: the roles (DPO, security team, administrator) with their second factor."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+
+from tests.accounts.factories import UserFactory, login_with_second_factor
+
+
+def _member_of(group_name: str, **fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def dpo(db):
+    return _member_of("Délégués à la protection des données", first_name="Dominique", last_name="Délégué")
+
+
+@pytest.fixture
+def security_member(db):
+    return _member_of("Équipe sécurité", first_name="Sam", last_name="Sécurité")
+
+
+@pytest.fixture
+def auditor(db):
+    """A staff member allowed to read the audit log (staff sessions need a second factor)."""
+    user = UserFactory(is_staff=True, first_name="Alix", last_name="Admin")
+    user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
+    return user
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    login_with_second_factor(client, user)
+    return client
