@@ -374,3 +374,14 @@ def test_an_advisor_warned_late_gets_the_full_30_days(advisor):
         assert apply_rule(rule, wet_run=True).processed == 0
     with time_machine.travel(late + timedelta(days=30, minutes=1), tick=False):
         assert apply_rule(rule, wet_run=True).processed == 1
+
+
+def test_the_admin_shows_each_rule_with_its_last_run(admin_client):
+    with time_machine.travel(T0, tick=False):
+        make_sent_email()
+    with time_machine.travel(T0 + timedelta(days=31), tick=False):
+        apply_rule(registry.rules["courriels-envoyes"], wet_run=True)
+    content = admin_client.get("/admin/privacy/retentionrun/").content.decode()
+    for name in registry.rules:
+        assert f"<code>{name}</code>" in content
+    assert "Jamais exécutée" in content and "15/04/2022" in content
