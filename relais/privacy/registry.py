@@ -80,9 +80,10 @@ class RetentionRule:
     `due(cutoff)` returns the rows whose starting event is older than `cutoff` (now minus `duration`) and that the
     rule has not yet dealt with (deleted rows are gone, anonymised rows carry a marker): running the rule twice,
     or after an interruption, picks up where it stopped. `date_field` dates the starting event of those rows (the
-    oldest date of a dry run). `apply(ids)` does the action to one batch of primary keys in one transaction; the
-    default deletes them. A DEACTIVATE_THEN_DELETE rule also gives `warn(queryset, deadline)`, called `warning`
-    before the end of the period: a row is only dealt with once warned that long ago and unused since.
+    oldest date of a dry run). `apply(ids)` does the action to one batch in one transaction (the due rows among
+    `batch_size` consecutive primary keys); the default deletes them. A DEACTIVATE_THEN_DELETE rule also gives
+    `warn(queryset, deadline)`, called `warning` before the end of the period: a row is only dealt with once
+    warned that long ago and unused since.
     """
 
     name: str
