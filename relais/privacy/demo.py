@@ -4,7 +4,6 @@ import io
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from relais.core.demo import DEMO_PASSWORD
 
 from .enums import DataRight, IncidentKind, RequestEventKind, Service
 from .models import DataRightsEvent, DataRightsRequest, IncidentEvent, IncidentReport
+from .permissions import DPO_GROUP, SECURITY_GROUP, role_group
 
 # (email, first name, last name, group, role shown to the person who runs the demo)
 DEMO_ACCOUNTS = [
@@ -21,10 +21,10 @@ DEMO_ACCOUNTS = [
         "dpo@relais.test",
         "Dominique",
         "Délégué",
-        "Délégués à la protection des données",
+        DPO_GROUP,
         "Délégué à la protection des données : /donnees-personnelles/demandes/",
     ),
-    ("securite@relais.test", "Sam", "Sécurité", "Équipe sécurité", "Équipe sécurité : /incidents/"),
+    ("securite@relais.test", "Sam", "Sécurité", SECURITY_GROUP, "Équipe sécurité : /incidents/"),
 ]
 
 
@@ -44,7 +44,7 @@ def load_demo() -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(role_group(group))
     now = timezone.now()
     for reference, right, days_ago, name, email, details in (
         ("DR-DEMO-001", DataRight.ACCESS, 3, "Camille Rivoire", "camille.rivoire@soierie.fr",

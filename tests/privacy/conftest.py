@@ -1,26 +1,28 @@
 """Fixtures of the privacy tests: the roles (DPO, security team, administrator) with their second factor."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 
+from relais.privacy.permissions import DPO_GROUP, SECURITY_GROUP, role_group
 from tests.accounts.factories import UserFactory, login_with_second_factor
 
 
 def _member_of(group_name: str, **fields):
+    # role_group, not a get: a transactional test (the browser's) empties the tables the migration filled.
     user = UserFactory(**fields)
-    user.groups.add(Group.objects.get(name=group_name))
+    user.groups.add(role_group(group_name))
     return user
 
 
 @pytest.fixture
 def dpo(db):
-    return _member_of("Délégués à la protection des données", first_name="Dominique", last_name="Délégué")
+    return _member_of(DPO_GROUP, first_name="Dominique", last_name="Délégué")
 
 
 @pytest.fixture
 def security_member(db):
-    return _member_of("Équipe sécurité", first_name="Sam", last_name="Sécurité")
+    return _member_of(SECURITY_GROUP, first_name="Sam", last_name="Sécurité")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from relais.privacy.enums import AuditAction
 from relais.privacy.models import AppendOnlyError, AuditEntry
+from relais.privacy.permissions import SECURITY_GROUP, role_group
 from relais.privacy.services.audit import record
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conseillers_entreprises.factories import ExpertFactory, MatchFactory
@@ -31,7 +32,7 @@ def test_sign_ins_and_failures_are_recorded_with_the_ip(client):
 
 def test_role_changes_and_admin_changes_are_recorded(admin_client, admin_user):
     user = UserFactory()
-    user.groups.add(Group.objects.get(name="Équipe sécurité"))
+    user.groups.add(role_group(SECURITY_GROUP))
     entry = AuditEntry.objects.get(action=AuditAction.RIGHTS_CHANGED)
     assert entry.details["groupes"] == ["Équipe sécurité"] and entry.object_id == str(user.public_id)
     group = Group.objects.create(name="Essai")
@@ -121,3 +122,18 @@ def test_the_log_page_query_count_does_not_grow(auditor, django_assert_max_num_q
     client = logged_in(auditor)
     with django_assert_max_num_queries(12):
         assert client.get("/donnees-personnelles/journal/").status_code == 200
+
+
+def test_access_changes_of_the_portail_reach_the_platform_log():
+    from relais.organizations.enums import AuditAction as AccessAction
+    from relais.organizations.models import Organization
+    from relais.organizations.services.common import record_audit
+
+    manager, member = UserFactory(), UserFactory()
+    organization = Organization.objects.create(siren="552100554", name="ATELIER DU RHÔNE")
+    record_audit(
+        action=AccessAction.RIGHTS_CHANGED, actor=manager, organization=organization, target=member, details={"x": 1}
+    )
+    entry = AuditEntry.objects.get(action=AuditAction.RIGHTS_CHANGED)
+    assert (entry.actor, entry.object_id) == (manager, str(member.public_id))
+    assert entry.details["organisation"] == "ATELIER DU RHÔNE"
