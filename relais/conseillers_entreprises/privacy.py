@@ -19,6 +19,7 @@ from relais.accounts.privacy import anonymise_account
 from relais.notifications.services import queue_email
 from relais.privacy.enums import Erasure, RetentionAction, Service
 from relais.privacy.registry import (
+    RECTIFICATION_BY_REQUEST,
     DataSubject,
     Duration,
     LegalSource,
@@ -381,6 +382,7 @@ register_personal_data(
         erasure_note="Vos coordonnées et la description de vos demandes sont effacées ; le sujet, l’entreprise, les "
         "dates et les statuts restent, sans lien avec vous, pour les statistiques publiques du service.",
         erase=_anonymise_solicitations,
+        rectification=RECTIFICATION_BY_REQUEST,
     )
 )
 register_personal_data(
@@ -394,6 +396,7 @@ register_personal_data(
         erasure_note="Les analyses de votre entreprise perdent vos coordonnées et leur contexte ; celles que vous "
         "avez faites comme conseiller restent, sans votre nom.",
         erase=_anonymise_contact_diagnoses,
+        rectification=RECTIFICATION_BY_REQUEST,
     )
 )
 register_personal_data(
@@ -405,6 +408,7 @@ register_personal_data(
         owner=by_email(*COMPANY_CONTACT),
         erasure=Erasure.ANONYMISED,
         erasure_note="Description effacée ; le sujet et le statut restent pour les statistiques.",
+        rectification=RECTIFICATION_BY_REQUEST,
     )
 )
 register_personal_data(
@@ -551,6 +555,7 @@ register_personal_data(
         erasure_note="Vos demandes sont supprimées ; celles que vous avez décidées restent, sans votre nom.",
         erase=_delete_addressed_and_forget_author((), "decided_by"),
         not_personal={"decided_by": "l’agent du support qui a décidé"},
+        rectification=RECTIFICATION_BY_REQUEST,
     )
 )
 

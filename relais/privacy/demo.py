@@ -65,7 +65,9 @@ def load_demo() -> None:
         )
         rights_request.identity_proof.save("justificatif-demo.png", _proof(), save=False)
         rights_request.save()
-        DataRightsEvent.objects.create(request=rights_request, kind=RequestEventKind.SUBMITTED)
+        DataRightsEvent.objects.create(
+            request=rights_request, kind=RequestEventKind.SUBMITTED, created_at=rights_request.received_at
+        )
     if not IncidentReport.objects.filter(reference="INC-DEMO-001").exists():
         incident = IncidentReport.objects.create(
             reference="INC-DEMO-001",
@@ -75,7 +77,7 @@ def load_demo() -> None:
             reporter_label="Agent de démonstration",
             reported_at=now - timedelta(hours=20),
         )
-        IncidentEvent.objects.create(incident=incident, to_status=incident.status)
+        IncidentEvent.objects.create(incident=incident, to_status=incident.status, created_at=incident.reported_at)
 
 
 def demo_accounts() -> list[tuple[str, str]]:

@@ -135,6 +135,8 @@ class DataSubject:
 
 
 Owner = Callable[[DataSubject], Q | None]
+# PersonalData.rectification of data that the person cannot edit themselves: a request to the DPO corrects them.
+RECTIFICATION_BY_REQUEST = "privacy:request_form"
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,8 @@ class PersonalData:
 
     `account=True` marks the account itself: the caller of the erasure deletes or anonymises it last.
     `not_personal` lists the fields that look personal but are not, each with the reason.
-    `rectification` is the name of the URL where a signed-in person corrects these data themselves.
+    `rectification` is the name of the URL where a signed-in person corrects these data themselves, or
+    RECTIFICATION_BY_REQUEST when they ask the DPO; empty when there is nothing to correct.
     """
 
     model: type[models.Model]

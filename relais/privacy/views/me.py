@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..enums import AuditAction
-from ..registry import DataSubject, registry
+from ..registry import RECTIFICATION_BY_REQUEST, DataSubject, registry
 from ..services.audit import record
 from ..services.objections import apply_objection
 from ..services.personal_data import erasure_plan
@@ -16,14 +16,18 @@ from .exports import FORMATS, export_response
 
 
 def _rectification_url(entry) -> str:
-    if entry.rectification:
-        return reverse(entry.rectification)
-    return f"{reverse('privacy:request_form')}?droit=rectification&service={entry.service}"
+    """Where the person corrects these data: a page of their own, or a request to the DPO; "" if not correctable."""
+    if not entry.rectification:
+        return ""
+    url = reverse(entry.rectification)
+    if entry.rectification == RECTIFICATION_BY_REQUEST:
+        url += f"?droit=rectification&service={entry.service}"
+    return url
 
 
 def my_data(request):
     subject = DataSubject.of_user(request.user)
-    plan = erasure_plan(subject)
+    plan = sorted(erasure_plan(subject), key=lambda item: (not item.entry.account, item.service, item.entry.label))
     return render(
         request,
         "privacy/my_data.html",
