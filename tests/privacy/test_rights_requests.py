@@ -174,10 +174,13 @@ def test_access_request_end_to_end(received, dpo, django_capture_on_commit_callb
 def test_erasure_request_goes_through_the_same_erasers(received, dpo, company_contact):
     client = logged_in(dpo)
     DataRightsRequest.objects.filter(pk=received.pk).update(right="erasure")
-    client.post(f"/donnees-personnelles/demandes/{received.public_id}/effacer/")
+    client.post(f"/donnees-personnelles/demandes/{received.public_id}/effacer/", {"confirmation": "1"})
     assert Solicitation.objects.get(pk=company_contact.pk).email == EMAIL, "identity first"
     client.post(f"/donnees-personnelles/demandes/{received.public_id}/verifier/")
-    client.post(f"/donnees-personnelles/demandes/{received.public_id}/effacer/")
+    response = client.post(f"/donnees-personnelles/demandes/{received.public_id}/effacer/", follow=True)
+    assert "Cochez la case de confirmation" in response.content.decode()
+    assert Solicitation.objects.get(pk=company_contact.pk).email == EMAIL
+    client.post(f"/donnees-personnelles/demandes/{received.public_id}/effacer/", {"confirmation": "1"})
     solicitation = Solicitation.objects.get(pk=company_contact.pk)
     assert (solicitation.email, solicitation.last_name, solicitation.description) == ("", "", "")
     assert Diagnosis.objects.get(solicitation=solicitation).anonymised_at

@@ -130,6 +130,8 @@ def prepare_export(request, rights_request):
 
 @_action
 def erase(request, rights_request):
+    if not request.POST.get("confirmation"):
+        raise ValidationError("Cochez la case de confirmation : l’effacement est définitif.")
     counts = rights_requests.erase_data(rights_request=rights_request, actor=request.user, request=request)
     messages.success(request, f"Données effacées : {sum(counts.values())} ligne(s) dans {len(counts)} catégorie(s).")
 

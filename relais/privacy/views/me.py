@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..enums import AuditAction
@@ -43,6 +44,7 @@ def my_data(request):
     )
 
 
+@never_cache
 def my_data_export(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from relais.core.ratelimit import client_ip
@@ -67,6 +68,7 @@ def request_sent(request):
 
 
 @login_not_required
+@never_cache
 def request_export(request, token: str):
     """The copy of the data of an answered access request: the link of the DPO's email, and nothing more."""
     rights_request = rights_requests.request_from_export_token(token)
