@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "relais.conseillers_entreprises",
     "relais.legal",
     "relais.assistance",
+    "relais.privacy",
     # Before oauth2_provider: its templates (consent page) override the toolkit's.
     "relais.sso",
     "oauth2_provider",
@@ -251,6 +252,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@relais.beta.gouv.fr")
 # An email whose sending started this long ago without a result is taken up again (its worker died mid-send).
 EMAIL_CLAIM_TIMEOUT = env.int("EMAIL_CLAIM_TIMEOUT", default=600)
+# Privacy: the data protection officer's queue (rights requests) and the security team (incident reports).
+DPO_EMAIL = env.str("DPO_EMAIL", default="dpo@relais.beta.gouv.fr")
+SECURITY_EMAIL = env.str("SECURITY_EMAIL", default="securite@relais.beta.gouv.fr")
 
 # Background tasks: immediate in tests, the database queue otherwise (worker: manage.py db_worker).
 TASK_BACKEND = env.str("TASK_BACKEND", default="immediate" if TESTING else "database")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("cgu/", include("relais.legal.urls")),
     path("aide/", include("relais.assistance.urls")),
     path("oidc/", include("relais.sso.urls")),
+    path("donnees-personnelles/", include("relais.privacy.urls")),
+    path("incidents/", include("relais.privacy.incident_urls")),
     path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]

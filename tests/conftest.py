@@ -3,6 +3,9 @@ from django.test import Client
 
 from tests.accounts.factories import login_with_second_factor
 
+# The browser and axe-core fixtures of the browser tests.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def admin_client(db, admin_user):

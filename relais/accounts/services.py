@@ -18,6 +18,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.notifications.services import queue_email
+from relais.privacy.enums import AuditAction
+from relais.privacy.registry import DataSubject
+from relais.privacy.services.audit import record
+from relais.privacy.services.personal_data import erase_subject
 
 from .enums import RevocationReason, VerificationPurpose
 from .models import (
@@ -39,8 +43,6 @@ logger = logging.getLogger(__name__)
 MAX_VERIFICATION_EMAILS_PER_HOUR = 3
 # Between the verified address (step 4) and the password (step 5).
 VERIFIED_EMAIL_VALIDITY = timedelta(minutes=60)
-# A sign-up that stopped after the password and did not go further is purged after this delay.
-ABANDONED_SIGNUP_AFTER = timedelta(days=7)
 BACKUP_CODES_COUNT = 10
 COMPROMISED_LINK_MAX_AGE = timedelta(days=30)
 _COMPROMISED_SALT = "relais.accounts.compromised-password"
@@ -207,24 +209,6 @@ def complete_signup(*, user: User, siren: str):
     return membership
 
 
-def purge_abandoned_signups(*, wet_run: bool, now=None) -> tuple[list[str], int]:
-    """Accounts whose sign-up stopped more than ABANDONED_SIGNUP_AFTER ago, and stale verifications.
-
-    Return the addresses of those accounts and the number of verifications; delete them only on a wet run.
-    """
-    now = now or timezone.now()
-    users = User.objects.filter(signup_completed_at__isnull=True, date_joined__lt=now - ABANDONED_SIGNUP_AFTER)
-    # A verification is of no use once expired; a day of margin keeps the hourly resend limit readable.
-    verifications = EmailVerification.objects.filter(expires_at__lt=now - timedelta(days=1))
-    emails = list(users.order_by("date_joined").values_list("email", flat=True))
-    count = verifications.count()
-    if wet_run:
-        with transaction.atomic():
-            users.delete()
-            verifications.delete()
-    return emails, count
-
-
 # Email change ----------------------------------------------------------------------------------------------------
 
 
@@ -330,18 +314,20 @@ def report_compromised_password(*, user: User, ip: str) -> None:
 # Deletion and deactivation ---------------------------------------------------------------------------------------
 
 
-def delete_account(*, user: User) -> str:
+def delete_account(*, user: User, request=None) -> str:
     """Seed 003 §6.4: delete the account, which frees its address; return the address, for the goodbye message.
 
-    The row is deleted rather than anonymised: nothing needs it afterwards (memberships go with it, authored
-    records of the services keep an empty author), no personal data is left behind, and the address is free
-    at once without any special case in the unique index.
+    Every app first erases what it holds about the person through the privacy registry (the same path as the
+    DPO's erasures); then the row is deleted rather than anonymised: nothing needs it afterwards (authored records
+    of the services keep an empty author), and the address is free at once without any special case in the
+    unique index. The goodbye email is forgotten once sent, so that nothing of the person stays in the outbox.
     """
     email = user.email
     with transaction.atomic():
         access_revoked.send(sender=User, user=user, reason=RevocationReason.DELETED)
+        erase_subject(subject=DataSubject.of_user(user), actor=user, reason="suppression du compte", request=request)
         user.delete()
-        queue_email(to=[email], template="accounts/emails/account_deleted", context={})
+        queue_email(to=[email], template="accounts/emails/account_deleted", context={}, forget_after_sending=True)
     return email
 
 
@@ -401,6 +387,12 @@ def suspend_account(*, user: User, actor: User | None, reason: str, until: datet
             template="accounts/emails/account_suspended",
             context={"suspension": suspension, "support_email": settings.SUPPORT_EMAIL},
         )
+        record(
+            action=AuditAction.ACCOUNT_SUSPENDED,
+            actor=actor,
+            target=locked,
+            details={"jusqu_au": until.isoformat() if until else None},
+        )
         logger.info(
             "Compte %s suspendu par %s %s",
             locked.public_id,
@@ -428,6 +420,7 @@ def lift_suspension(*, user: User, actor: User | None, reason: str = "") -> Acco
             template="accounts/emails/account_suspension_lifted",
             context={"login_path": reverse("accounts:login")},
         )
+        record(action=AuditAction.ACCOUNT_SUSPENSION_LIFTED, actor=actor, target=locked)
         logger.info("Suspension du compte %s levée par %s", locked.public_id, _who(actor))
     user.refresh_from_db()
     return suspension

@@ -442,7 +442,7 @@ def delete_account(request):
     if form.is_valid():
         user = request.user
         auth_logout(request)
-        services.delete_account(user=user)
+        services.delete_account(user=user, request=request)
         messages.success(request, "Votre compte est supprimé. Vos données personnelles ont été effacées.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
     return render(request, "accounts/delete_account.html", {"form": form})

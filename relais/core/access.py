@@ -62,7 +62,6 @@ ACCESS = {
     "core:home": Access(EVERYONE),
     "core:accessibility": Access(EVERYONE),
     "core:legal_notice": Access(EVERYONE),
-    "core:privacy": Access(EVERYONE),
     "core:terms": Access(EVERYONE),
     "core:sitemap": Access(EVERYONE),
     "core:health": Access(EVERYONE),

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
-    path("donnees-personnelles/", views.privacy, name="privacy"),
     path("cgu/", views.terms, name="terms"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("sante/", views.health_check, name="health"),

@@ -29,7 +29,6 @@ def _static_page(template_name: str):
 
 accessibility = _static_page("core/pages/accessibility.html")
 legal_notice = _static_page("core/pages/legal_notice.html")
-privacy = _static_page("core/pages/privacy.html")
 terms = _static_page("core/pages/terms.html")
 
 

@@ -12,15 +12,14 @@ from .services import pending_terms
 SESSION_KEY = "legal_accepted_terms"
 
 # Reachable without accepting: leaving (logout), reading what one is asked to accept (the terms and the legal
-# pages), getting help, and the probes. The OIDC token, JWKS and userinfo endpoints are called by the services'
-# servers without a session, so they never reach this check; the authorisation endpoint is not exempt, since
-# it is how a person enters a catalogue service.
-EXEMPT_NAMESPACES = {"legal", "assistance"}
+# pages), getting help, exercising one's data rights, reporting a security incident, and the probes. The OIDC
+# token, JWKS and userinfo endpoints are called by the services' servers without a session, so they never reach
+# this check; the authorisation endpoint is not exempt, since it is how a person enters a catalogue service.
+EXEMPT_NAMESPACES = {"legal", "assistance", "privacy", "incidents"}
 EXEMPT_VIEW_NAMES = {
     "accounts:logout",
     "core:terms",
     "core:legal_notice",
-    "core:privacy",
     "core:accessibility",
     "core:health",
     "core:ping",

@@ -50,6 +50,11 @@ class Email(PublicIdModel):
     claim_token = models.UUIDField("jeton d'envoi", null=True, blank=True, editable=False)
     last_error = models.TextField("dernière erreur", blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    forget_after_sending = models.BooleanField(
+        "effacé après l’envoi",
+        default=False,
+        help_text="Pour le dernier courriel à une personne dont les données sont effacées : rien ne reste d’elle.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
 
     objects = EmailQuerySet.as_manager()

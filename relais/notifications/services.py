@@ -85,8 +85,10 @@ def queue_email(
     context: dict | None = None,
     reply_to: list[str] | None = None,
     cc: list[str] | None = None,
+    forget_after_sending: bool = False,
 ) -> Email:
-    """Write the email in the current transaction; it is sent once that transaction commits."""
+    """Write the email in the current transaction; it is sent once that transaction commits (and deleted once sent
+    when `forget_after_sending`)."""
     if not to:
         raise ValueError("Un courriel a besoin d'au moins un destinataire.")
     subject, text_body, html_body = render_email(template=template, context=context or {})
@@ -98,6 +100,7 @@ def queue_email(
         text_body=text_body,
         html_body=html_body,
         template=template,
+        forget_after_sending=forget_after_sending,
     )
     _enqueue_after_commit(email.pk)
     return email
@@ -136,6 +139,8 @@ def deliver_email(*, email_id: int, connection=None) -> Delivery:
     )
     if not recorded:
         logger.error("Courriel %s envoyé après expiration de son envoi : il a pu partir deux fois.", email.public_id)
+    elif email.forget_after_sending:
+        Email.objects.filter(pk=email_id, status=EmailStatus.SENT).delete()
     return Delivery.SENT
 
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
 from relais.accounts.enums import SignupStep
@@ -208,23 +207,6 @@ def test_link_of_a_finished_step_sends_to_login(client, django_capture_on_commit
     client.post("/compte/inscription/mot-de-passe/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     response = client.__class__().get(path)
     assert response.status_code == 302
-
-
-def test_purge_is_dry_run_unless_wet_run(capsys):
-    old = UserFactory(email="abandon@exemple.fr", signup_completed_at=None)
-    User.objects.filter(pk=old.pk).update(date_joined=timezone.now() - timedelta(days=8))
-    recent = UserFactory(signup_completed_at=None)
-    done = UserFactory()
-    User.objects.filter(pk=done.pk).update(date_joined=timezone.now() - timedelta(days=30))
-
-    call_command("purge_abandoned_signups")
-    output = capsys.readouterr().out
-    assert "abandon@exemple.fr" in output and "rien n'est supprimé" in output
-    assert User.objects.count() == 3
-
-    call_command("purge_abandoned_signups", "--wet-run")
-    assert "Supprimé : 1 inscription(s)" in capsys.readouterr().out
-    assert set(User.objects.all()) == {recent, done}
 
 
 def test_an_invitation_link_prefills_the_invited_address(client):

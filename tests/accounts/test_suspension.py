@@ -184,3 +184,15 @@ def test_staff_cannot_suspend_themselves_from_the_admin(staff):
         {"action": "suspend", "_selected_action": [staff.pk], "apply": "1", "reason": "Essai"},
     )
     assert not AccountSuspension.objects.exists()
+
+
+def test_suspending_and_lifting_are_written_in_the_audit_log(staff):
+    from relais.privacy.enums import AuditAction
+    from relais.privacy.models import AuditEntry
+
+    person = UserFactory()
+    services.suspend_account(user=person, actor=staff, reason="Usage frauduleux signalé")
+    services.lift_suspension(user=person, actor=staff)
+    entries = AuditEntry.objects.filter(object_id=str(person.public_id)).order_by("pk")
+    assert [entry.action for entry in entries] == [AuditAction.ACCOUNT_SUSPENDED, AuditAction.ACCOUNT_SUSPENSION_LIFTED]
+    assert all(entry.actor_id == staff.pk for entry in entries)

@@ -18,10 +18,9 @@ from relais.notifications.services import queue_email
 from relais.organizations.catalogue import load_digital_services
 from relais.organizations.models import DigitalService
 from tests.accounts.factories import UserFactory
+from tests.browser import allow_orm_under_playwright, axe_source, browser, format_violations  # noqa: F401
 from tests.conseillers_entreprises.factories import AntenneFactory, ExpertFactory
 from tests.sso.relying_party import make_service
-
-from .test_browser import _format_violations, allow_orm_under_playwright, axe_source, browser  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,5 +140,5 @@ def test_our_admin_customisations_have_no_axe_violation(live_server, staff_page,
     report = {title: [violation["id"] for violation in violations] for title, violations in found.items()}
     print("\naxe-core, pages de l'administration :\n" + json.dumps(report, ensure_ascii=False, indent=2))
     assert not any(unexpected.values()), "\n".join(
-        f"{title} :\n{_format_violations(violations)}" for title, violations in unexpected.items() if violations
+        f"{title} :\n{format_violations(violations)}" for title, violations in unexpected.items() if violations
     )

@@ -41,8 +41,8 @@ args = ["--deploy"]
 
 def test_the_project_schedule_is_valid():
     jobs = load_schedule()
-    assert {job.name for job in jobs} >= {"send_due_emails", "prune_db_task_results", "purge_sent_emails"}
-    assert all("--wet-run" in job.args for job in jobs if job.command == "purge_sent_emails"), (
+    assert {job.name for job in jobs} >= {"send_due_emails", "prune_db_task_results", "apply_retention"}
+    assert all("--wet-run" in job.args for job in jobs if job.command == "apply_retention"), (
         "the purge must really run when scheduled"
     )
 

@@ -46,6 +46,13 @@ class Diagnosis(PublicIdModel, TimestampedModel):
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     manager_consent = models.BooleanField("accord du dirigeant", default=False)
     completed_at = models.DateTimeField("transmise le", null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        "anonymisée le",
+        null=True,
+        blank=True,
+        help_text="Coordonnées, contexte, descriptions et fil d’échanges effacés ; sujets, établissement, dates et "
+        "statuts restent pour les statistiques.",
+    )
 
     class Meta:
         verbose_name = "analyse"

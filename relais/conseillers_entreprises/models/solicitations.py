@@ -99,6 +99,13 @@ class Solicitation(PublicIdModel, TimestampedModel):
         blank=True,
         related_name="+",
     )
+    anonymised_at = models.DateTimeField(
+        "anonymisée le",
+        null=True,
+        blank=True,
+        help_text="Coordonnées et description effacées (conservation, droit à l’effacement) ; sujet, établissement, "
+        "dates et statut restent pour les statistiques.",
+    )
 
     class Meta:
         verbose_name = "sollicitation"

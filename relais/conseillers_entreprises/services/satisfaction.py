@@ -16,11 +16,15 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.privacy.services.objections import objected
+
 from ..enums import MatchStatus
 from ..models import CompanyEmailKind, MatchStatusChange, Need, SatisfactionAnswer
 from .followup import Sent, company_email_candidates, send_company_email
 
 SATISFACTION_SALT = "relais.conseillers_entreprises.satisfaction"
+# The processing a company may object to (privacy registry, conseillers_entreprises/privacy.py).
+SATISFACTION_SURVEYS = "ce-enquetes-satisfaction"
 SATISFACTION_LINK_MAX_AGE = timedelta(days=60)
 SATISFACTION_DELAY = timedelta(days=10)
 # A need closed long before the job first ran is not surveyed: the company would no longer remember it.
@@ -65,6 +69,7 @@ def send_satisfaction_emails(*, now: datetime | None = None, dry_run: bool = Fal
             )
         )
         .filter(first_help__lte=now - SATISFACTION_DELAY, first_help__gt=now - SATISFACTION_DELAY - SATISFACTION_WINDOW)
+        .exclude(objected(purpose=SATISFACTION_SURVEYS, email_path="diagnosis__solicitation__email"))
     )
     report = []
     for need in needs:

@@ -14,6 +14,9 @@ from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.shortcuts import render
 from django.utils import timezone
 
+from relais.privacy.enums import AuditAction
+from relais.privacy.services.audit import record
+
 from ..forms.stats import StatsFilterForm
 from ..permissions import is_support
 from ..services.exports import csv_lines, matches_export, needs_export, write_xlsx
@@ -191,6 +194,7 @@ def export(request, name: str, extension: str):
     if not form.is_valid():
         return HttpResponseBadRequest("Les filtres de l’export sont invalides : corrigez-les sur le tableau de bord.")
     export = EXPORTS[name](form.scope())
+    record(action=AuditAction.DATA_EXPORTED, request=request, target_label=export.name, details=request.GET.dict())
     filename = f"{export.name}-{timezone.localdate():%Y-%m-%d}.{extension}"
     if extension == "csv":
         response = StreamingHttpResponse(csv_lines(export), content_type="text/csv; charset=utf-8")

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from relais.notifications.services import render_email
+from relais.privacy.enums import AuditAction
+from relais.privacy.services.audit import record
 
 from ..enums import SolicitationStatus
 from ..forms.triage import MAX_NEEDS, CancelForm, NeedFormSet, QueueFilterForm, active_experts
@@ -131,6 +133,7 @@ def solicitation_detail(request, public_id):
         ),
         public_id=public_id,
     )
+    record(action=AuditAction.CONTACT_DETAILS_VIEWED, request=request, target=solicitation)
     formset = None
     states: list[NeedState] = []
     if request.method == "POST":

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from relais.accounts.services import has_two_factor, two_factor_required
 from relais.legal.middleware import scopes_for_path
 from relais.legal.services import pending_terms
+from relais.privacy.enums import AuditAction
+from relais.privacy.services.audit import record
 
 from ..enums import MatchStatus
 from ..forms.workspace import CommentForm, PositioningForm
@@ -82,6 +84,7 @@ def _need_of_match(public_id):
 @with_need_link_access
 def need_detail(request, public_id):
     need = _get_visible_need(request.user, public_id)
+    record(action=AuditAction.CONTACT_DETAILS_VIEWED, request=request, target=need)
     return _render_need(request, need, comment_form=CommentForm())
 
 

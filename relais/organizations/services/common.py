@@ -5,7 +5,10 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 
 from relais.notifications.services import queue_email
+from relais.privacy.enums import AuditAction as PlatformAuditAction
+from relais.privacy.services.audit import record
 
+from ..enums import AuditAction
 from ..models import (
     AuditEvent,
     DigitalService,
@@ -40,6 +43,14 @@ def record_audit(
     target_label: str = "",
     details: dict | None = None,
 ) -> AuditEvent:
+    # The platform's audit log keeps every change of rights and roles, across the apps, for the administrators.
+    record(
+        action=PlatformAuditAction.RIGHTS_CHANGED,
+        actor=actor,
+        target=target,
+        target_label=target_label,
+        details={"opération": AuditAction(action).label, "organisation": organization.name, **(details or {})},
+    )
     return AuditEvent.objects.create(
         action=action,
         actor=actor,
