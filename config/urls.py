@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from relais.api.urls import api_v1
+
 admin.site.site_header = "Administration de Relais"
 admin.site.site_title = "Relais"
 admin.site.index_title = "Tableau de bord"
@@ -14,6 +16,8 @@ urlpatterns = [
     path("cgu/", include("relais.legal.urls")),
     path("aide/", include("relais.assistance.urls")),
     path("oidc/", include("relais.sso.urls")),
+    path("api/v1/", api_v1),
+    path("partenaires/", include("relais.api.urls")),
     path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]

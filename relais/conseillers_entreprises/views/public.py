@@ -16,7 +16,6 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from ..enums import LandingIntegration, SolicitationStatus
 from ..forms.public import TRACKING_FIELDS, TRACKING_MAX_LENGTH, SolicitationForm
 from ..models import Landing, Solicitation, Subject, Theme
 from ..services import filing
+from ..services.landings import offered_subjects, offered_themes
 from ..taxonomy import OTHER_NEED_SLUG
 
 PREFILL_FIELDS = ("email", "siret", "first_name", "last_name", "phone")
@@ -94,44 +94,27 @@ def _paused(request, landing: Landing):
     return _render_landing(request, landing, "conseillers_entreprises/public/paused.html", {"home_url": home})
 
 
-def _themes(landing: Landing):
-    themes = landing.themes.all() if landing.themes.exists() else Theme.objects.all()
-    open_subjects = Q(subjects__is_archived=False, subjects__is_other_need=False)
-    return (
-        themes.filter(is_archived=False)
-        .annotate(subject_count=Count("subjects", filter=open_subjects))
-        .filter(subject_count__gt=0)
-        .order_by("position", "label")
-    )
-
-
-def _listed_subjects(landing: Landing):
-    return landing.subjects.filter(is_archived=False, theme__is_archived=False).order_by(
-        "theme__position", "position", "label"
-    )
-
-
 @login_not_required
 def landing_home(request, landing_slug):
     landing = _landing(landing_slug)
     if landing.is_paused:
         return _paused(request, landing)
     if landing.integration == LandingIntegration.FORM:
-        subject = _listed_subjects(landing).first()
+        subject = offered_subjects(landing).first()
         if subject is None:
             raise Http404("Aucun formulaire n’est proposé sur cette page.")
         url = reverse("conseillers_entreprises:file_request", args=[landing.slug, subject.slug])
         return redirect(_with_query(url, _prefill_query(request)))
     if landing.integration == LandingIntegration.THEME:
-        theme = _themes(landing).first()
+        theme = offered_themes(landing).first()
         if theme is None:
             raise Http404("Aucun thème n’est proposé sur cette page.")
         return _theme_page(request, landing, theme)
     if landing.integration == LandingIntegration.SUBJECTS:
-        context = {"theme": None, "subjects": _listed_subjects(landing)}
+        context = {"theme": None, "subjects": offered_subjects(landing).select_related("theme")}
         return _render_landing(request, landing, "conseillers_entreprises/public/theme.html", context)
     return _render_landing(
-        request, landing, "conseillers_entreprises/public/landing.html", {"themes": _themes(landing)}
+        request, landing, "conseillers_entreprises/public/landing.html", {"themes": offered_themes(landing)}
     )
 
 
@@ -148,21 +131,12 @@ def theme_subjects(request, landing_slug, theme_slug):
         return _paused(request, landing)
     if landing.integration not in (LandingIntegration.SERVICE, LandingIntegration.THEME):
         raise Http404("Cette page propose ses sujets sans thématique.")
-    return _theme_page(request, landing, get_object_or_404(_themes(landing), slug=theme_slug))
+    return _theme_page(request, landing, get_object_or_404(offered_themes(landing), slug=theme_slug))
 
 
 def _open_subject(landing: Landing, slug: str) -> Subject:
-    subjects = Subject.objects.select_related("theme").prefetch_related("questions")
-    subject = get_object_or_404(subjects, slug=slug, is_archived=False)
-    if landing.integration in (LandingIntegration.SUBJECTS, LandingIntegration.FORM):
-        offered = _listed_subjects(landing).filter(pk=subject.pk).exists()
-        if not offered:
-            raise Http404("Ce sujet n’est pas proposé sur cette page.")
-        return subject
-    offered = landing.themes.filter(pk=subject.theme_id).exists() or not landing.themes.exists()
-    if not subject.is_other_need and (subject.theme.is_archived or not offered):
-        raise Http404("Ce sujet n’est pas proposé sur cette page.")
-    return subject
+    subjects = offered_subjects(landing).select_related("theme").prefetch_related("questions")
+    return get_object_or_404(subjects, slug=slug)
 
 
 def _back_url(landing: Landing, subject: Subject, query: str) -> str:
