@@ -146,10 +146,8 @@ def announce_expiring_keys(*, now=None) -> int:
     )
     for key in expiring:
         partner = key.partner
-        recipients = sorted({user.email for user in partner.administrators.all() if user.is_active and user.email})
-        recipients += (
-            [partner.contact_email] if partner.contact_email and partner.contact_email not in recipients else []
-        )
+        recipients = {user.email for user in partner.administrators.all() if user.is_active and user.email}
+        recipients = sorted(recipients | ({partner.contact_email} if partner.contact_email else set()))
         with transaction.atomic():
             if recipients:
                 queue_email(
