@@ -90,7 +90,12 @@ class RelaisApi(NinjaAPI):
         }
         for path in schema["paths"].values():
             for operation in path.values():
+                # django-ninja keys its responses by int and an operation's openapi_extra by str: merge them.
+                merged: dict[str, dict] = {}
                 for status, response in operation.get("responses", {}).items():
+                    merged.setdefault(str(status), {}).update(response)
+                operation["responses"] = merged
+                for status, response in merged.items():
                     # django-ninja writes the English reason phrase; an operation's own description is kept.
                     if response.get("description") == HTTPStatus(int(status)).phrase:
                         response["description"] = RESPONSES.get(status, response["description"])

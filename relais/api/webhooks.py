@@ -183,8 +183,11 @@ def deliver(*, delivery_id: int, client: httpx.Client | None = None) -> str:
             "Relais-Delivery": str(delivery.public_id),
             SIGNATURE_HEADER: sign(secret=partner.webhook_secret, timestamp=int(time.time()), body=body),
         }
-        with client or http_client() as http:
-            response = http.post(partner.webhook_url, content=body, headers=headers)
+        if client is not None:
+            response = client.post(partner.webhook_url, content=body, headers=headers)
+        else:
+            with http_client() as http:
+                response = http.post(partner.webhook_url, content=body, headers=headers)
         if not 200 <= response.status_code < 300:
             raise httpx.HTTPStatusError(f"réponse {response.status_code}", request=response.request, response=response)
     except (httpx.HTTPError, UnsafeDestination) as error:

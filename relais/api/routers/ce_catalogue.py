@@ -19,9 +19,8 @@ from ..scoping import partner_landings, subjects_with_details
 
 router = Router(tags=["Conseillers-Entreprises : pages d’accueil, thèmes et sujets"], auth=partner_key(Scope.CE_READ))
 
-ERRORS = {401: ErrorsOut, 403: ErrorsOut, 429: ErrorsOut}
+ERRORS = {401: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut}
 ERRORS_404 = {**ERRORS, 404: ErrorsOut}
-ERRORS_422 = {**ERRORS_404, 422: ErrorsOut}
 
 
 def own_landing(request, slug: str, *, source: str = "landing") -> Landing:
@@ -38,6 +37,7 @@ class LandingSearch(Schema):
 
 @router.get(
     "/landings",
+    operation_id="list_landings",
     response={200: LandingList, **ERRORS},
     summary="Lister vos pages d’accueil",
     description="Les pages d’accueil de votre institution, actives ou en pause (les pages archivées n’y sont pas).",
@@ -49,6 +49,7 @@ def list_landings(request):
 
 @router.get(
     "/landings/search",
+    operation_id="search_landings",
     response={200: LandingList, **ERRORS},
     summary="Chercher une page d’accueil par adresse ou par identifiant",
     description="`url` : les pages dont le site partenaire a la même origine (schéma et domaine) que cette adresse. "
@@ -73,6 +74,7 @@ def search_landings(request, filters: Query[LandingSearch]):
 
 @router.get(
     "/landings/{slug}",
+    operation_id="get_landing",
     response={200: LandingOut, **ERRORS_404},
     summary="Lire une page d’accueil",
     description="Une de vos pages d’accueil ; celle d’un autre partenaire répond 404.",
@@ -87,7 +89,8 @@ class ThemeFilter(Schema):
 
 @router.get(
     "/landing_themes",
-    response={200: ThemeList, **ERRORS_422},
+    operation_id="list_landing_themes",
+    response={200: ThemeList, **ERRORS_404},
     summary="Lister les thèmes d’une page d’accueil",
     description="Les thèmes ouverts proposés sur la page, avec le nombre de sujets de chacun. Une page en mode "
     "`subjects` ou `form` propose ses sujets sans thème : la liste est alors vide.",
@@ -110,7 +113,8 @@ class SubjectFilter(Schema):
 
 @router.get(
     "/landing_subjects",
-    response={200: SubjectList, **ERRORS_422},
+    operation_id="list_landing_subjects",
+    response={200: SubjectList, **ERRORS_404},
     summary="Lister les sujets d’une page d’accueil",
     description="Chaque sujet sur lequel une entreprise peut déposer une demande depuis la page : ses questions "
     "complémentaires (oui ou non), l’exigence du SIRET, les institutions partenaires qui le traitent et l’adresse "
@@ -131,7 +135,8 @@ class OneSubjectFilter(Schema):
 
 @router.get(
     "/landing_subjects/{slug}",
-    response={200: SubjectOut, **ERRORS_422},
+    operation_id="get_landing_subject",
+    response={200: SubjectOut, **ERRORS_404},
     summary="Lire un sujet d’une page d’accueil (recherche par identifiant)",
     description="Le sujet qui a cet identifiant, s’il est proposé sur la page ; sinon 404.",
 )

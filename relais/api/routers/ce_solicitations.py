@@ -16,12 +16,13 @@ from ..services.filing import file_solicitation
 
 router = Router(tags=["Conseillers-Entreprises : demandes"], auth=partner_key(Scope.CE_FILE))
 
-ERRORS = {401: ErrorsOut, 403: ErrorsOut, 429: ErrorsOut}
+ERRORS = {401: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut}
 
 
 @router.post(
     "/solicitations",
-    response={201: SolicitationOut, 200: SolicitationOut, 400: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut, **ERRORS},
+    operation_id="create_solicitation",
+    response={201: SolicitationOut, 200: SolicitationOut, 400: ErrorsOut, 409: ErrorsOut, **ERRORS},
     summary="Déposer une demande",
     description=(
         "Dépose la demande d’une entreprise sur une de vos pages d’accueil, avec les contrôles du formulaire public "
@@ -35,6 +36,16 @@ ERRORS = {401: ErrorsOut, 403: ErrorsOut, 429: ErrorsOut}
     ),
     openapi_extra={
         "responses": {
+            "201": {
+                "description": "La demande créée.",
+                "links": {
+                    "SuivreLaDemande": {
+                        "operationId": "get_solicitation",
+                        "parameters": {"id": "$response.body#/id"},
+                        "description": "Suivre la demande créée.",
+                    }
+                },
+            },
             "400": {"description": "En-tête Idempotency-Key vide ou trop long, ou corps qui n’est pas du JSON."},
             "409": {"description": "Page d’accueil en pause, ou clé d’idempotence déjà servie avec un autre contenu."},
             "422": {"description": "Champs invalides : chaque erreur nomme son champ dans `source`."},
@@ -61,6 +72,7 @@ def create_solicitation(
 
 @router.get(
     "/solicitations/{id}",
+    operation_id="get_solicitation",
     response={200: SolicitationOut, 404: ErrorsOut, **ERRORS},
     summary="Suivre une demande",
     description="Le statut d’une demande déposée sur une de vos pages d’accueil (par l’API, l’iframe ou un lien) "

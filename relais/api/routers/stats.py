@@ -49,6 +49,7 @@ def _row(row: Row) -> dict:
 
 @router.get(
     "/stats/conseillers-entreprises",
+    operation_id="conseillers_entreprises_stats",
     response={200: ConseillersEntreprisesStats, 401: ErrorsOut, 403: ErrorsOut, 429: ErrorsOut},
     summary="Chiffres de Conseillers-Entreprises",
     description="Les chiffres de la page publique /stats/ sur les douze derniers mois, mois en cours compris, avec "

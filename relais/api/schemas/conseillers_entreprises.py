@@ -109,16 +109,16 @@ class SolicitationIn(Schema):
         json_schema_extra={
             "example": {
                 "landing": "ma-page-partenaire",
-                "subject": "recruter",
-                "description": "Nous cherchons deux boulangers en CDI pour notre nouvelle boutique de Lyon.",
+                "subject": "droit-du-travail",
+                "description": "Notre salarié demande un congé parental : quelles démarches et quels délais ?",
                 "siret": "41816609600069",
                 "first_name": "Claire",
                 "last_name": "Martin",
                 "phone": "06 12 34 56 78",
                 "email": "claire@boulangerie-martin.fr",
-                "questions": {"recrutement_premier": True},
+                "questions": {},
                 "terms_accepted": True,
-                "origin_url": "https://partenaire.example.fr/aides/recrutement",
+                "origin_url": "https://partenaire.example.fr/aides/droit-du-travail",
                 "tracking": {"mtm_campaign": "printemps"},
             }
         },
