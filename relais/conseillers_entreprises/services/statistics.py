@@ -62,6 +62,8 @@ class StatsScope:
     antenne: Antenne | None = None
     # None: every antenne (support, public page); a list, possibly empty: an antenne manager's own antennes.
     antenne_ids: tuple[int, ...] | None = None
+    # A SolicitationSource: only the requests filed through the site, an iframe, the API…; needs follow their request.
+    source: str | None = None
 
     @property
     def start_at(self) -> datetime.datetime:
@@ -125,6 +127,8 @@ def transmitted_needs(scope: StatsScope) -> QuerySet:
         needs = needs.filter(diagnosis__establishment__commune__region__insee_code=scope.region_code)
     if scope.subject is not None:
         needs = needs.filter(subject=scope.subject)
+    if scope.source:
+        needs = needs.filter(diagnosis__solicitation__source=scope.source)
     return needs
 
 
@@ -136,6 +140,8 @@ def submitted_solicitations(scope: StatsScope) -> QuerySet:
         solicitations = solicitations.filter(establishment__commune__region__insee_code=scope.region_code)
     if scope.subject is not None:
         solicitations = solicitations.filter(subject=scope.subject)
+    if scope.source:
+        solicitations = solicitations.filter(source=scope.source)
     if _restricts_experts(scope):
         # A solicitation belongs to an antenne's figures once one of its needs went to that antenne's teams.
         solicitations = solicitations.filter(
