@@ -8,8 +8,8 @@ validation, authentication, 404) go through the handlers below, in French.
 """
 
 from django.http import Http404, HttpRequest
-from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import BaseModel
 
 # French messages for the pydantic error types a client can trigger; the others fall back to a generic one.
 PYDANTIC_MESSAGES = {
@@ -46,12 +46,12 @@ GENERIC_MESSAGE = "Cette valeur n’est pas valide."
 PARAMETER_PLACES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
-class ErrorItem(Schema):
+class ErrorItem(BaseModel):
     source: str | None = None
     message: str
 
 
-class ErrorsOut(Schema):
+class ErrorsOut(BaseModel):
     errors: list[ErrorItem]
 
 

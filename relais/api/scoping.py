@@ -21,13 +21,14 @@ def partner_landings(key: ApiKey) -> QuerySet[Landing]:
     institution_id = key.partner.institution_id
     if institution_id is None:
         return Landing.objects.none()
-    return (
-        Landing.objects.filter(institution_id=institution_id, is_active=True)
-        .prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.only("pk", "slug")),
-            Prefetch("subjects", queryset=Subject.objects.only("pk", "slug")),
-        )
-        .order_by("slug")
+    return Landing.objects.filter(institution_id=institution_id, is_active=True).order_by("slug")
+
+
+def with_offer(landings: QuerySet[Landing]) -> QuerySet[Landing]:
+    """Landings with the slugs of their themes and subjects, for their representation."""
+    return landings.prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.only("pk", "slug")),
+        Prefetch("subjects", queryset=Subject.objects.only("pk", "slug")),
     )
 
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
@@ -15,10 +16,11 @@ from ..enums import Scope
 from ..errors import ApiError, ErrorsOut
 from ..representations import landing_out, subject_out
 from ..schemas.conseillers_entreprises import LandingList, LandingOut, SubjectList, SubjectOut, ThemeList
-from ..scoping import partner_landings, subjects_with_details
+from ..scoping import partner_landings, subjects_with_details, with_offer
 
 router = Router(tags=["Conseillers-Entreprises : pages d’accueil, thèmes et sujets"], auth=partner_key(Scope.CE_READ))
 
+CATALOGUE_CACHE_SECONDS = 60
 ERRORS = {401: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut}
 ERRORS_404 = {**ERRORS, 404: ErrorsOut}
 
@@ -43,7 +45,7 @@ class LandingSearch(Schema):
     description="Les pages d’accueil de votre institution, actives ou en pause (les pages archivées n’y sont pas).",
 )
 def list_landings(request):
-    landings = [landing_out(landing) for landing in partner_landings(request.auth)]
+    landings = [landing_out(landing) for landing in with_offer(partner_landings(request.auth))]
     return {"count": len(landings), "results": landings}
 
 
@@ -56,7 +58,7 @@ def list_landings(request):
     "`slug` : la page qui a cet identifiant. Les deux critères se cumulent ; sans critère, toutes vos pages.",
 )
 def search_landings(request, filters: Query[LandingSearch]):
-    landings = partner_landings(request.auth)
+    landings = with_offer(partner_landings(request.auth))
     if filters.slug:
         landings = landings.filter(slug=filters.slug)
     results = list(landings)
@@ -80,7 +82,8 @@ def search_landings(request, filters: Query[LandingSearch]):
     description="Une de vos pages d’accueil ; celle d’un autre partenaire répond 404.",
 )
 def get_landing(request, slug: str):
-    return landing_out(own_landing(request, slug, source="slug"))
+    own_landing(request, slug, source="slug")
+    return landing_out(with_offer(partner_landings(request.auth)).get(slug=slug))
 
 
 class ThemeFilter(Schema):
@@ -118,14 +121,21 @@ class SubjectFilter(Schema):
     summary="Lister les sujets d’une page d’accueil",
     description="Chaque sujet sur lequel une entreprise peut déposer une demande depuis la page : ses questions "
     "complémentaires (oui ou non), l’exigence du SIRET, les institutions partenaires qui le traitent et l’adresse "
-    "du formulaire.",
+    "du formulaire. La liste peut avoir jusqu’à une minute de retard sur un changement des sujets.",
 )
 def list_landing_subjects(request, filters: Query[SubjectFilter]):
     landing = own_landing(request, filters.landing)
-    subjects = offered_subjects(landing)
-    if filters.theme:
-        subjects = subjects.filter(theme__slug=filters.theme)
-    results = [subject_out(subject, landing) for subject in subjects_with_details(subjects)]
+
+    def build() -> list[dict]:
+        subjects = offered_subjects(landing)
+        if filters.theme:
+            subjects = subjects.filter(theme__slug=filters.theme)
+        return [subject_out(subject, landing) for subject in subjects_with_details(subjects)]
+
+    # Partners' sites read this list on each of their pages: it is kept a minute (a change of the landing itself
+    # shows at once, through its updated_at; a change of the taxonomy or of the directory within the minute).
+    key = f"api:landing-subjects:{landing.pk}:{landing.updated_at.timestamp()}:{filters.theme or ''}"
+    results = cache.get_or_set(key, build, CATALOGUE_CACHE_SECONDS)
     return {"count": len(results), "results": results}
 
 

@@ -2,7 +2,8 @@
 
 import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Router
+from pydantic import BaseModel, Field
 
 from relais.conseillers_entreprises.services.statistics import Row, public_figures
 
@@ -12,7 +13,7 @@ from ..errors import ErrorsOut
 router = Router(tags=["Statistiques"], auth=open_data())
 
 
-class RowOut(Schema):
+class RowOut(BaseModel):
     label: str = Field(description="Le mois, le thème ou la région.")
     solicitations: int = Field(description="Demandes déposées (hors brouillons) dans la période.")
     transmitted: int = Field(description="Besoins transmis pour la première fois à un expert dans la période.")
@@ -22,12 +23,12 @@ class RowOut(Schema):
     fast_percent: float | None = Field(description="Part des besoins transmis pris en charge en 5 jours (%).")
 
 
-class PeriodOut(Schema):
+class PeriodOut(BaseModel):
     start: datetime.date = Field(description="Premier jour de la période (heure de Paris).")
     end: datetime.date = Field(description="Dernier jour de la période, inclus.")
 
 
-class ConseillersEntreprisesStats(Schema):
+class ConseillersEntreprisesStats(BaseModel):
     period: PeriodOut
     total: RowOut
     months: list[RowOut] = Field(description="Un élément par mois de la période, dans l’ordre.")

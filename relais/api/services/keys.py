@@ -33,6 +33,7 @@ DISPLAYED_CHARACTERS = 12
 ROTATION_OVERLAP = timedelta(days=7)
 # Last use is written at most once per key and per this delay (a cache marker per key): not a write per call.
 LAST_USE_PRECISION_SECONDS = 60
+KEY_CACHE_SECONDS = 30
 
 
 def digest(secret: str) -> str:
@@ -90,6 +91,7 @@ def revoke_key(*, key: ApiKey, actor: User | None) -> ApiKey:
     locked.revoked_at = timezone.now()
     locked.revoked_by = actor
     locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    forget_cached(locked)
     logger.info("Clé d’API %s de %s révoquée par %s", locked.prefix, locked.partner_id, actor)
     return locked
 
@@ -115,15 +117,36 @@ def rotate_key(*, key: ApiKey, actor: User | None, overlap: timedelta = ROTATION
     )
     locked.expires_at = min(locked.expires_at, now + overlap)
     locked.save(update_fields=["expires_at", "updated_at"])
+    forget_cached(locked)
     logger.info("Clé d’API %s remplacée par %s (par %s)", locked.prefix, new_key.prefix, actor)
     return new_key, secret
 
 
+def _cache_key(key_digest: str) -> str:
+    return f"api:key:{key_digest}"
+
+
 def find_key(secret: str) -> ApiKey | None:
-    """The key with this secret, revoked and expired ones included (the caller says why it refuses them)."""
+    """The key with this secret, revoked and expired ones included (the caller says why it refuses them).
+
+    Kept KEY_CACHE_SECONDS in the shared cache: every call needs it. Revoking or replacing a key clears it at once;
+    a change made to the partner in the admin (deactivation, rights) shows within that delay.
+    """
     if not secret.startswith(KEY_PREFIX) or len(secret) > 100:
         return None
-    return ApiKey.objects.select_related("partner__institution").filter(digest=digest(secret)).first()
+    key_digest = digest(secret)
+    key = cache.get(_cache_key(key_digest))
+    if key is None:
+        key = ApiKey.objects.select_related("partner__institution").filter(digest=key_digest).first()
+        if key is not None:
+            cache.set(_cache_key(key_digest), key, KEY_CACHE_SECONDS)
+    return key
+
+
+def forget_cached(key: ApiKey) -> None:
+    # Now, and again after commit: a call between the two could have cached the row as it was before.
+    cache.delete(_cache_key(key.digest))
+    transaction.on_commit(lambda: cache.delete(_cache_key(key.digest)))
 
 
 def record_use(key: ApiKey) -> None:
