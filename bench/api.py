@@ -16,6 +16,7 @@ Last line: `RESULT api_post_rps=… html_post_rps=… subjects_p99_ms=… openda
 import argparse
 import json
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -67,10 +68,15 @@ function request()
   counter = counter + 1
   local headers = {}
   for name, value in pairs(HEADERS) do headers[name] = value end
-  headers["Idempotency-Key"] = string.format("banc-%d-%d-%d", RUN, thread_id, counter)
+  headers["Idempotency-Key"] = string.format("banc-%s-%d-%d-%d", NONCE, RUN, thread_id, counter)
   return wrk.format("POST", nil, headers, BODY)
 end
 """
+
+# A database may serve several runs: keys and tokens of this run must not be those of an earlier one, which
+# would be answered as replays (one solicitation for two runs).
+NONCE = secrets.token_hex(4)
+HTML_RUN_BASE = secrets.randbelow(0xF000)
 
 GET_LUA = """
 wrk.headers["Authorization"] = AUTHORIZATION
@@ -94,7 +100,10 @@ def api_post_script(path: Path, *, secret: str, run_number: int) -> None:
         "terms_accepted": True,
     }
     headers = f'{{["Content-Type"] = "application/json", ["Authorization"] = {_lua_string("Bearer " + secret)}}}'
-    path.write_text(f"RUN = {run_number}\nHEADERS = {headers}\nBODY = {_lua_string(json.dumps(body))}\n{POST_LUA}")
+    path.write_text(
+        f"RUN = {run_number}\nNONCE = {_lua_string(NONCE)}\nHEADERS = {headers}\n"
+        f"BODY = {_lua_string(json.dumps(body))}\n{POST_LUA}"
+    )
 
 
 def wrk_get(url: str, script: Path, *, threads: int, connections: int, duration: int) -> tuple[float, float, int]:
@@ -158,7 +167,7 @@ def main() -> None:
             sent += results["api_post"][2]
 
         cookie, token = csrf_pair(base_url)
-        for run_number, duration in enumerate((args.warmup, args.duration), start=11):
+        for run_number, duration in enumerate((args.warmup, args.duration), start=HTML_RUN_BASE):
             script = tmp / f"html-post-{run_number}.lua"
             lua_script(script, base_url=base_url, cookie=cookie, token=token, run_number=run_number)
             results["html_post"] = wrk_post(base_url + HTML_FORM_PATH, script, duration=duration, **wrk_options)

@@ -47,9 +47,11 @@ def subject_out(subject: Subject, landing: Landing) -> dict:
     }
 
 
-def solicitation_out(solicitation: Solicitation) -> dict:
-    diagnosis = getattr(solicitation, "diagnosis", None)
-    needs = list(diagnosis.needs.all()) if diagnosis is not None else []
+def solicitation_out(solicitation: Solicitation, *, needs: list | None = None) -> dict:
+    """The request as the API shows it; `needs` given when known (a request just filed has none)."""
+    if needs is None:
+        diagnosis = getattr(solicitation, "diagnosis", None)
+        needs = list(diagnosis.needs.all()) if diagnosis is not None else []
     return {
         "id": solicitation.public_id,
         "status": solicitation.status,

@@ -64,10 +64,11 @@ def create_solicitation(
     ),
 ):
     filed = file_solicitation(key=request.auth, payload=payload.dict(), idempotency_key=idempotency_key)
-    solicitation = partner_solicitations(request.auth).get(pk=filed.solicitation.pk)
-    if not filed.created:
-        response["Idempotent-Replayed"] = "true"
-    return Status(201 if filed.created else 200, solicitation_out(solicitation))
+    if filed.created:
+        # Just filed: no need yet, and its landing and subject are already loaded.
+        return Status(201, solicitation_out(filed.solicitation, needs=[]))
+    response["Idempotent-Replayed"] = "true"
+    return Status(200, solicitation_out(partner_solicitations(request.auth).get(pk=filed.solicitation.pk)))
 
 
 @router.get(

@@ -7,6 +7,7 @@ first call made: the key gives the solicitation's submission token (the same mec
 guard), and a record remembers what the key was sent with, so that the same key with another body is refused.
 """
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -99,31 +100,33 @@ def _unknown_questions(subject: Subject, payload: dict) -> list[dict]:
     ]
 
 
-def _replayed(key: ApiKey, idempotency_key: str, print_: str) -> Solicitation | None:
-    record = (
-        IdempotencyRecord.objects.filter(partner=key.partner, key=idempotency_key)
-        .select_related("solicitation")
-        .first()
+def _conflict() -> ApiError:
+    return ApiError(
+        409,
+        "Cette clé d’idempotence a déjà servi pour une autre demande : utilisez une nouvelle clé par demande.",
+        source="Idempotency-Key",
     )
-    if record is None:
-        return None
-    if record.fingerprint != print_:
-        raise ApiError(
-            409,
-            "Cette clé d’idempotence a déjà servi pour une autre demande : utilisez une nouvelle clé par demande.",
-            source="Idempotency-Key",
+
+
+def _remember(key: ApiKey, idempotency_key: str, print_: str, solicitation: Solicitation) -> None:
+    """Record what the key was first sent with; a concurrent call with the same key may have done it already."""
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        IdempotencyRecord.objects.create(
+            partner=key.partner, key=idempotency_key, fingerprint=print_, solicitation=solicitation
         )
-    return record.solicitation
 
 
 def file_solicitation(*, key: ApiKey, payload: dict, idempotency_key: str) -> Filed:
-    """File the request the payload describes, once per idempotency key."""
+    """File the request the payload describes, once per idempotency key.
+
+    The first call files; a retry finds the same submission token, so the filing service returns the request it
+    made, and the record of the key tells whether the retry carried the same content (else 409). No lookup before
+    filing: a retry is rare, the first call is not.
+    """
     idempotency_key = idempotency_key.strip()
     if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise ApiError(400, "L’en-tête Idempotency-Key doit contenir de 1 à 255 caractères.", source="Idempotency-Key")
     print_ = fingerprint(payload)
-    if (existing := _replayed(key, idempotency_key, print_)) is not None:
-        return Filed(existing, created=False)
     landing, subject = _target(key, payload)
     token = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{key.partner_id}:{idempotency_key}")
     questions = list(subject.questions.all())
@@ -131,22 +134,20 @@ def file_solicitation(*, key: ApiKey, payload: dict, idempotency_key: str) -> Fi
     errors = _unknown_questions(subject, payload)
     if not form.is_valid() or errors:
         raise ApiError.from_messages(422, errors + _form_errors(form))
-    with transaction.atomic():
-        solicitation, created = filing.submit_solicitation(
-            landing=landing,
-            subject=subject,
-            submission_token=token,
-            data=form.filing_data(),
-            answers=form.answers(),
-            ip="",
-            source=SolicitationSource.API,
-        )
-        try:
-            with transaction.atomic():
-                IdempotencyRecord.objects.create(
-                    partner=key.partner, key=idempotency_key, fingerprint=print_, solicitation=solicitation
-                )
-        except IntegrityError:
-            # A concurrent call with the same key got there first: answer as its retry would.
-            return Filed(_replayed(key, idempotency_key, print_), created=False)
+    solicitation, created = filing.submit_solicitation(
+        landing=landing,
+        subject=subject,
+        submission_token=token,
+        data=form.filing_data(),
+        answers=form.answers(),
+        ip="",
+        source=SolicitationSource.API,
+    )
+    if not created:
+        record = IdempotencyRecord.objects.filter(partner=key.partner, key=idempotency_key).first()
+        if record is not None and record.fingerprint != print_:
+            raise _conflict()
+    # Written after the filing's own transaction: if the process stops in between, the retry still finds the
+    # request by its token and writes the record then.
+    _remember(key, idempotency_key, print_, solicitation)
     return Filed(solicitation, created=created)
