@@ -24,8 +24,9 @@ import tempfile
 from pathlib import Path
 
 from intake import SETUP as INTAKE_SETUP
-from intake import count_solicitations, csrf_pair, lua_script, wrk_post
-from run import HOST, ROOT, _latency_ms, free_port, relais_env, run, start_gunicorn, stop, wait_ready
+from intake import count_solicitations, csrf_pair, lua_script
+from intake import wrk_post as wrk_script  # any method: the Lua script makes the request
+from run import HOST, ROOT, free_port, relais_env, run, start_gunicorn, stop, wait_ready
 
 LANDING = "mon-entreprise-urssaf-fr"
 SUBJECT = "strategie"
@@ -106,16 +107,6 @@ def api_post_script(path: Path, *, secret: str, run_number: int) -> None:
     )
 
 
-def wrk_get(url: str, script: Path, *, threads: int, connections: int, duration: int) -> tuple[float, float, int]:
-    cmd = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", str(script), url]
-    output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    for error in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: .*"):
-        if found := re.search(error, output):
-            sys.exit(f"{url} : erreurs pendant la mesure ({found.group(0)})\n{output}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return rps, _latency_ms(output, "99"), int(re.search(r"(\d+) requests in", output).group(1))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="base PostgreSQL locale, migrée au démarrage")
@@ -157,20 +148,22 @@ def main() -> None:
         get_script.write_text(f"AUTHORIZATION = {_lua_string('Bearer ' + secret)}\n{GET_LUA}")
         subjects_url = f"{base_url}/api/v1/landing_subjects?landing={LANDING}"
         for duration in (args.warmup, args.duration):
-            results["subjects"] = wrk_get(subjects_url, get_script, duration=duration, **wrk_options)
+            results["subjects"] = wrk_script(subjects_url, get_script, duration=duration, **wrk_options)
 
         sent = 0
         for run_number, duration in enumerate((args.warmup, args.duration), start=1):
             script = tmp / f"api-post-{run_number}.lua"
             api_post_script(script, secret=secret, run_number=run_number)
-            results["api_post"] = wrk_post(f"{base_url}/api/v1/solicitations", script, duration=duration, **wrk_options)
+            results["api_post"] = wrk_script(
+                f"{base_url}/api/v1/solicitations", script, duration=duration, **wrk_options
+            )
             sent += results["api_post"][2]
 
         cookie, token = csrf_pair(base_url)
         for run_number, duration in enumerate((args.warmup, args.duration), start=HTML_RUN_BASE):
             script = tmp / f"html-post-{run_number}.lua"
             lua_script(script, base_url=base_url, cookie=cookie, token=token, run_number=run_number)
-            results["html_post"] = wrk_post(base_url + HTML_FORM_PATH, script, duration=duration, **wrk_options)
+            results["html_post"] = wrk_script(base_url + HTML_FORM_PATH, script, duration=duration, **wrk_options)
             sent += results["html_post"][2]
         filed = count_solicitations(env) - before
     finally:

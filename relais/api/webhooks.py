@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone
+from django_tasks import task
 
 from relais.conseillers_entreprises.models import Match, Need, Solicitation
 
@@ -87,8 +88,6 @@ def queue_delivery(*, solicitation_id: int) -> WebhookDelivery | None:
     if waiting.exists():
         return None
     delivery = WebhookDelivery.objects.create(partner=partner, solicitation_id=solicitation_id)
-    from .tasks import send_webhook
-
     # robust: the status change is committed; if the task queue is down, send_due_webhooks picks the row up.
     transaction.on_commit(partial(send_webhook.enqueue, delivery.pk), robust=True)
     return delivery
@@ -199,6 +198,11 @@ def deliver(*, delivery_id: int, client: httpx.Client | None = None) -> str:
         status=DeliveryStatus.SENT, sent_at=timezone.now(), claim_token=None, claimed_at=None, last_error=""
     )
     return "sent"
+
+
+@task()
+def send_webhook(delivery_id: int) -> str:
+    return deliver(delivery_id=delivery_id)
 
 
 def _record_failure(delivery: WebhookDelivery, token: uuid.UUID, error: Exception) -> str:
