@@ -129,3 +129,24 @@ def test_replaced_key_expiry_is_not_announced(partner, api_key):
     keys.rotate_key(key=api_key, actor=None)
     call_command("announce_expiring_api_keys")
     assert not Email.objects.exists()
+
+
+def test_production_refuses_to_start_without_the_key_digest_secret(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.core.test_deploy_settings import ROOT, clean_environment
+
+    environment = {
+        **clean_environment(),
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "relais.exemple.gouv.fr",
+        "OIDC_RSA_PRIVATE_KEY": "-",
+    }
+    environment.pop("API_KEY_HMAC_SECRET", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "API_KEY_HMAC_SECRET" in result.stderr
