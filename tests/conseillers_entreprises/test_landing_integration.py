@@ -139,3 +139,21 @@ def test_origins_are_validated(db):
     institution = InstitutionFactory(iframe_origins=["https://ok.fr", "https://pas-une-origine.fr/chemin"])
     with pytest.raises(Exception, match="n’est pas une origine"):
         institution.full_clean()
+
+
+def test_admin_checks_the_mode_against_the_themes_and_subjects(landing):
+    from django.forms.models import model_to_dict
+
+    from relais.conseillers_entreprises.admin.solicitations import LandingAdminForm
+
+    data = {key: value for key, value in model_to_dict(landing).items() if value is not None}
+    data["themes"] = [theme.pk for theme in Theme.objects.all()[:2]]
+    form = LandingAdminForm(instance=landing, data={**data, "integration": LandingIntegration.THEME})
+    assert "un thème proposé, et un seul" in str(form.errors["themes"])
+    form = LandingAdminForm(instance=landing, data={**data, "integration": LandingIntegration.FORM, "subjects": []})
+    assert "un sujet proposé, et un seul" in str(form.errors["subjects"])
+    recruit = Subject.objects.get(slug="recruter")
+    form = LandingAdminForm(
+        instance=landing, data={**data, "integration": LandingIntegration.FORM, "subjects": [recruit.pk]}
+    )
+    assert form.is_valid(), form.errors
