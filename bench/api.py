@@ -1,7 +1,7 @@
 """The public API under gunicorn and wrk, next to the plain HTML filing of the same run (Conseillers-Entreprises).
 
-Usage: .venv/bin/python bench/api.py --database-url postgres://postgres@127.0.0.1:5432/relais_api_bench
-[--duration 10] [--connections 8] [--workers 2]
+Usage: .venv/bin/python bench/api.py [--database-url postgres://postgres@127.0.0.1:5432/relais_api_bench]
+[--duration 10] [--connections 8] [--workers 2]  (without --database-url: a temporary SQLite file)
 
 Measures, on the code paths the product runs:
 - `GET /api/v1/landing_subjects?landing=…` with a partner key (authentication, quota, last use, 40-odd subjects with
@@ -109,7 +109,9 @@ def api_post_script(path: Path, *, secret: str, run_number: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True, help="base PostgreSQL locale, migrée au démarrage")
+    parser.add_argument(
+        "--database-url", default=None, help="base PostgreSQL locale, migrée au démarrage (défaut : SQLite temporaire)"
+    )
     parser.add_argument("--duration", type=int, default=10, help="secondes de mesure par cible (défaut 10)")
     parser.add_argument("--connections", type=int, default=8, help="connexions simultanées de wrk (défaut 8)")
     parser.add_argument("--threads", type=int, default=2, help="threads de wrk (défaut 2)")
@@ -119,7 +121,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk est introuvable : apt-get install -y wrk")
-    if "127.0.0.1" not in args.database_url and "localhost" not in args.database_url:
+    if args.database_url and "127.0.0.1" not in args.database_url and "localhost" not in args.database_url:
         sys.exit("le banc ne vise que 127.0.0.1 : --database-url doit désigner une base locale")
 
     tmp = Path(tempfile.mkdtemp(prefix="relais-api-"))

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
@@ -56,7 +58,18 @@ class PartnerKey:
 
 
 @pytest.fixture
-def partner_data(landing, partner, establishment):
+def wsgi_in_test_transaction():
+    """Requests sent straight to the WSGI app end with Django's close_old_connections, which closes a PostgreSQL
+    connection held in the test's transaction; Django's own test client unhooks it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def partner_data(wsgi_in_test_transaction, landing, partner, establishment):
     # Quota lifted: the fuzzer sends more requests than one window allows, and 429 would hide the operations.
     ApiKey.objects.create(
         partner=partner,

@@ -169,3 +169,13 @@ def test_request_filed_elsewhere_is_404(client, landing, auth):
 def test_iframe_request_on_the_partners_landing_is_followed_too(client, landing, auth):
     solicitation = SolicitationFactory(landing=landing, source=SolicitationSource.IFRAME)
     assert client.get(f"{URL}/{solicitation.public_id}", **auth).status_code == 200
+
+
+def test_nul_characters_are_refused_before_any_query(client, landing, auth):
+    response = post(client, auth, filing_payload(landing="ma\x00page"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"source": "landing", "message": "Le caractère nul (\\u0000) n’est pas permis."}
+    ]
+    response = client.get("/api/v1/landing_subjects", {"landing": "a\x00b"}, **auth)
+    assert response.status_code == 422

@@ -15,7 +15,7 @@ from ..auth import partner_key
 from ..enums import Scope
 from ..errors import ApiError, ErrorsOut
 from ..representations import landing_out, subject_out
-from ..schemas.conseillers_entreprises import LandingList, LandingOut, SubjectList, SubjectOut, ThemeList
+from ..schemas.conseillers_entreprises import LandingList, LandingOut, SubjectList, SubjectOut, Text, ThemeList
 from ..scoping import partner_landings, subjects_with_details, with_offer
 
 router = Router(tags=["Conseillers-Entreprises : pages d’accueil, thèmes et sujets"], auth=partner_key(Scope.CE_READ))
@@ -33,8 +33,8 @@ def own_landing(request, slug: str, *, source: str = "landing") -> Landing:
 
 
 class LandingSearch(Schema):
-    url: str | None = NinjaField(None, max_length=500, description="Adresse d’une page de votre site.")
-    slug: str | None = NinjaField(None, max_length=100, description="Identifiant de la page d’accueil.")
+    url: Text | None = NinjaField(None, max_length=500, description="Adresse d’une page de votre site.")
+    slug: Text | None = NinjaField(None, max_length=100, description="Identifiant de la page d’accueil.")
 
 
 @router.get(
@@ -81,13 +81,13 @@ def search_landings(request, filters: Query[LandingSearch]):
     summary="Lire une page d’accueil",
     description="Une de vos pages d’accueil ; celle d’un autre partenaire répond 404.",
 )
-def get_landing(request, slug: str):
+def get_landing(request, slug: Text):
     own_landing(request, slug, source="slug")
     return landing_out(with_offer(partner_landings(request.auth)).get(slug=slug))
 
 
 class ThemeFilter(Schema):
-    landing: str = NinjaField(max_length=100, description="Identifiant d’une de vos pages d’accueil.")
+    landing: Text = NinjaField(max_length=100, description="Identifiant d’une de vos pages d’accueil.")
 
 
 @router.get(
@@ -110,8 +110,8 @@ def list_landing_themes(request, filters: Query[ThemeFilter]):
 
 
 class SubjectFilter(Schema):
-    landing: str = NinjaField(max_length=100, description="Identifiant d’une de vos pages d’accueil.")
-    theme: str | None = NinjaField(None, max_length=100, description="Ne garder que les sujets de ce thème.")
+    landing: Text = NinjaField(max_length=100, description="Identifiant d’une de vos pages d’accueil.")
+    theme: Text | None = NinjaField(None, max_length=100, description="Ne garder que les sujets de ce thème.")
 
 
 @router.get(
@@ -140,7 +140,7 @@ def list_landing_subjects(request, filters: Query[SubjectFilter]):
 
 
 class OneSubjectFilter(Schema):
-    landing: str = NinjaField(max_length=100, description="Identifiant d’une de vos pages d’accueil.")
+    landing: Text = NinjaField(max_length=100, description="Identifiant d’une de vos pages d’accueil.")
 
 
 @router.get(
@@ -150,7 +150,7 @@ class OneSubjectFilter(Schema):
     summary="Lire un sujet d’une page d’accueil (recherche par identifiant)",
     description="Le sujet qui a cet identifiant, s’il est proposé sur la page ; sinon 404.",
 )
-def get_landing_subject(request, slug: str, filters: Query[OneSubjectFilter]):
+def get_landing_subject(request, slug: Text, filters: Query[OneSubjectFilter]):
     landing = own_landing(request, filters.landing)
     subject = get_object_or_404(subjects_with_details(offered_subjects(landing)), slug=slug)
     return subject_out(subject, landing)

@@ -2,13 +2,23 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from relais.conseillers_entreprises.enums import LandingIntegration, MatchStatus, NeedStatus, SolicitationStatus
 from relais.conseillers_entreprises.forms.public import MAX_DESCRIPTION_LENGTH, TRACKING_FIELDS
+
+
+def _without_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and no slug, name or address has one: refuse it before any query.
+    if "\x00" in value:
+        raise ValueError("Le caractère nul (\\u0000) n’est pas permis.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 class Out(BaseModel):
@@ -97,11 +107,11 @@ class Tracking(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    mtm_campaign: str | None = Field(None, max_length=200, description="Campagne.")
-    mtm_kwd: str | None = Field(None, max_length=200, description="Mot-clé de la campagne.")
-    mtm_source: str | None = Field(None, max_length=200, description="Source.")
-    mtm_medium: str | None = Field(None, max_length=200, description="Support.")
-    mtm_content: str | None = Field(None, max_length=200, description="Contenu.")
+    mtm_campaign: Text | None = Field(None, max_length=200, description="Campagne.")
+    mtm_kwd: Text | None = Field(None, max_length=200, description="Mot-clé de la campagne.")
+    mtm_source: Text | None = Field(None, max_length=200, description="Source.")
+    mtm_medium: Text | None = Field(None, max_length=200, description="Support.")
+    mtm_content: Text | None = Field(None, max_length=200, description="Contenu.")
 
 
 assert set(Tracking.model_fields) == set(TRACKING_FIELDS)
@@ -130,25 +140,25 @@ class SolicitationIn(Schema):
         },
     )
 
-    landing: str = Field(max_length=100, description="Identifiant (slug) d’une de vos pages d’accueil.")
-    subject: str = Field(max_length=120, description="Identifiant (slug) d’un sujet proposé sur cette page.")
-    description: str = Field(
+    landing: Text = Field(max_length=100, description="Identifiant (slug) d’une de vos pages d’accueil.")
+    subject: Text = Field(max_length=120, description="Identifiant (slug) d’un sujet proposé sur cette page.")
+    description: Text = Field(
         max_length=MAX_DESCRIPTION_LENGTH,
         description="Le besoin, dans les mots de l’entreprise : 30 caractères au moins, pas seulement le texte "
         "d’aide du sujet.",
     )
-    siret: str = Field(max_length=20, description="SIRET de l’établissement (14 chiffres, espaces acceptés).")
-    first_name: str = Field(max_length=150, description="Prénom du dirigeant ou de la personne à rappeler.")
-    last_name: str = Field(max_length=150, description="Nom.")
-    phone: str = Field(max_length=32, description="Téléphone (06 12 34 56 78 ou +33 6 12 34 56 78).")
-    email: str = Field(max_length=254, description="Adresse électronique.")
-    questions: dict[str, bool] = Field(
+    siret: Text = Field(max_length=20, description="SIRET de l’établissement (14 chiffres, espaces acceptés).")
+    first_name: Text = Field(max_length=150, description="Prénom du dirigeant ou de la personne à rappeler.")
+    last_name: Text = Field(max_length=150, description="Nom.")
+    phone: Text = Field(max_length=32, description="Téléphone (06 12 34 56 78 ou +33 6 12 34 56 78).")
+    email: Text = Field(max_length=254, description="Adresse électronique.")
+    questions: dict[Text, bool] = Field(
         default_factory=dict, description="Réponse (true : oui, false : non) à chaque question du sujet, par clé."
     )
     terms_accepted: bool = Field(
         description="L’entreprise a accepté les conditions générales d’utilisation du service (obligatoire : true)."
     )
-    origin_url: str | None = Field(None, max_length=500, description="Page du partenaire d’où vient la demande.")
+    origin_url: Text | None = Field(None, max_length=500, description="Page du partenaire d’où vient la demande.")
     tracking: Tracking | None = Field(None, description="Paramètres de campagne.")
 
     @field_validator("origin_url")

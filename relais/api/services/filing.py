@@ -124,8 +124,10 @@ def file_solicitation(*, key: ApiKey, payload: dict, idempotency_key: str) -> Fi
     filing: a retry is rare, the first call is not.
     """
     idempotency_key = idempotency_key.strip()
-    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-        raise ApiError(400, "L’en-tête Idempotency-Key doit contenir de 1 à 255 caractères.", source="Idempotency-Key")
+    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH or "\x00" in idempotency_key:
+        raise ApiError(
+            400, "L’en-tête Idempotency-Key doit contenir de 1 à 255 caractères imprimables.", source="Idempotency-Key"
+        )
     print_ = fingerprint(payload)
     landing, subject = _target(key, payload)
     token = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{key.partner_id}:{idempotency_key}")
