@@ -82,6 +82,7 @@ def relais_env(tmp: Path, database_url: str | None) -> dict:
         "LOG_LEVEL": "WARNING",
         # Production settings require the single sign-on signing key; a throwaway one serves the bench.
         "OIDC_RSA_PRIVATE_KEY": os.environ.get("OIDC_RSA_PRIVATE_KEY") or generate_private_key_pem(),
+        "API_KEY_HMAC_SECRET": secrets.token_urlsafe(50),
     }
 
 

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     # Before oauth2_provider: its templates (consent page) override the toolkit's.
     "relais.sso",
     "oauth2_provider",
+    # django-ninja serves the API documentation (Swagger UI) from its static files, never from a CDN.
+    "ninja",
+    "relais.api",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "relais.core.context_processors.site",
                 "relais.conseillers_entreprises.permissions.support_context",
+                "relais.api.permissions.partner_context",
             ],
         },
     },
@@ -334,6 +338,17 @@ SSO_BACKCHANNEL_LOGOUT_BACKEND = env.str("SSO_BACKCHANNEL_LOGOUT_BACKEND", defau
 COMPANIES_BACKEND = env.str("COMPANIES_BACKEND", default="offline")
 RECHERCHE_ENTREPRISES_URL = env.str("RECHERCHE_ENTREPRISES_URL", default="https://recherche-entreprises.api.gouv.fr")
 CE_INTAKE_RATE_LIMIT = env.str("CE_INTAKE_RATE_LIMIT", default="5/600")
+
+# Public API: keys are stored as HMAC digests keyed with this secret (its own, so that rotating SECRET_KEY does not
+# void every partner's keys; changing it does). Calls without a key (open data) are limited per IP ("requests/
+# seconds"); quotas are counted in the cache, which must be Redis in production. Webhooks to private addresses
+# are refused in production (SSRF).
+if PRODUCTION:
+    API_KEY_HMAC_SECRET = env.str("API_KEY_HMAC_SECRET")
+else:
+    API_KEY_HMAC_SECRET = env.str("API_KEY_HMAC_SECRET", default="api-keys-" + SECRET_KEY)
+API_ANONYMOUS_RATE_LIMIT = env.str("API_ANONYMOUS_RATE_LIMIT", default="120/300")
+API_WEBHOOK_ALLOW_PRIVATE = env.bool("API_WEBHOOK_ALLOW_PRIVATE", default=not PRODUCTION)
 
 # Security headers
 X_FRAME_OPTIONS = "DENY"

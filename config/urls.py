@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from relais.api.urls import api_v1
+
 admin.site.site_header = "Administration de Relais"
 admin.site.site_title = "Relais"
 admin.site.index_title = "Tableau de bord"
@@ -17,6 +19,8 @@ urlpatterns = [
     path("oidc/", include("relais.sso.urls")),
     path("donnees-personnelles/", include("relais.privacy.urls")),
     path("incidents/", include("relais.privacy.incident_urls")),
+    path("api/v1/", api_v1),
+    path("partenaires/", include("relais.api.urls")),
     path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]

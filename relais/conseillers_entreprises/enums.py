@@ -36,6 +36,15 @@ class SolicitationSource(models.TextChoices):
     CAMPAIGN = "campaign", "Campagne"
 
 
+class LandingIntegration(models.TextChoices):
+    """What a landing opens on, for the partner that frames it or links to it."""
+
+    SERVICE = "service", "Tout le service (thématiques puis sujets)"
+    THEME = "theme", "Un thème (ses sujets)"
+    SUBJECTS = "subjects", "Une liste de sujets"
+    FORM = "form", "Un formulaire (un seul sujet)"
+
+
 class NeedStatus(models.TextChoices):
     DIAGNOSIS_NOT_COMPLETE = "diagnosis_not_complete", "Analyse en cours"
     QUO = "quo", "En attente de réponse"

@@ -28,6 +28,7 @@ class Role(StrEnum):
     OTHER_ANTENNE_MANAGER = "other_antenne_manager"  # manager of antenne B
     CE_SUPPORT = "ce_support"  # Conseillers-Entreprises support team
     STAFF = "staff"  # administration team (superuser, second factor passed)
+    PARTNER_ADMIN = "partner_admin"  # administrator of API partner A (manages its keys)
 
 
 EVERYONE = frozenset(Role)

@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "relais.conseillers_entreprises.demo_workspace",
     "relais.organizations.demo",
     "relais.privacy.demo",
+    "relais.api.demo",
     # Last: it accepts the current terms for every demo account created before it.
     "relais.legal.demo",
 ]

@@ -8,7 +8,8 @@ receives them (PostgreSQL refuses NUL in text, XML and many tools refuse non-cha
   gets a French error on the field and keeps what they typed (installed by `install_field_check`, from
   CoreConfig.ready);
 - the URL (path and query string) of every request, and the body of machine endpoints (CSRF-exempt views such
-  as the OpenID Connect token endpoint), by `InputHygieneMiddleware`: a 400 in French.
+  as the OpenID Connect token endpoint), by `InputHygieneMiddleware`: a 400 in French. The API checks its own
+  input and answers in its JSON error format (its views are marked `checks_own_input`).
 """
 
 import re
@@ -82,17 +83,24 @@ REFUSAL = (
 
 
 class InputHygieneMiddleware:
-    """Refuse a URL with a forbidden character, and the body of a machine endpoint, with a French 400."""
+    """Refuse a URL with a forbidden character, and the body of a machine endpoint, with a French 400.
+
+    A view that answers bad input in its own format (the API's JSON errors) is marked `checks_own_input` and left
+    to do so."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if forbidden_character(request.path) or forbidden_character(dict(request.GET.lists())):
+        if forbidden_character(request.path):
             return self._refuse(request)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "checks_own_input", False):
+            return None
+        if forbidden_character(dict(request.GET.lists())):
+            return self._refuse(request)
         # Forms answer on the field; endpoints without a form (called by servers) answer here.
         machine_endpoint = getattr(view_func, "csrf_exempt", False) and request.method == "POST"
         if machine_endpoint and forbidden_character(dict(request.POST.lists())):

@@ -25,6 +25,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "CACHE_URL": "redis://127.0.0.1:6379/0",
         # One line with literal "\\n", as hosting consoles take it.
         "OIDC_RSA_PRIVATE_KEY": generate_private_key_pem().replace("\n", "\\n"),
+        "API_KEY_HMAC_SECRET": "y" * 50,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

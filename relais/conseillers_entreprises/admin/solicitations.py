@@ -3,22 +3,55 @@
 Solicitations themselves are registered by the triage admin.
 """
 
+from django import forms
 from django.contrib import admin
 
 from relais.core.admin import TabularInline
 
+from ..enums import LandingIntegration
 from ..models import BlockedEmail, Landing, NewsletterSubscription, Subject, SubjectQuestion, Theme
 
 # Imported for its signal receivers: an edit made here must reach the off-theme classifier's index.
 from ..services import classifier  # noqa: F401
 
 
+class LandingAdminForm(forms.ModelForm):
+    partner_url = forms.URLField(label="Site du partenaire", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Landing
+        fields = "__all__"  # noqa: DJ007 (every field of a landing is support's to set)
+
+    def clean(self):
+        cleaned = super().clean()
+        mode, themes, subjects = cleaned.get("integration"), cleaned.get("themes"), cleaned.get("subjects")
+        if mode == LandingIntegration.THEME and (themes is None or themes.count() != 1):
+            self.add_error("themes", "Le mode « un thème » demande un thème proposé, et un seul.")
+        if mode == LandingIntegration.SUBJECTS and not subjects:
+            self.add_error("subjects", "Le mode « liste de sujets » demande au moins un sujet proposé.")
+        if mode == LandingIntegration.FORM and (subjects is None or subjects.count() != 1):
+            self.add_error("subjects", "Le mode « un formulaire » demande un sujet proposé, et un seul.")
+        return cleaned
+
+
 @admin.register(Landing)
 class LandingAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "partner_name", "iframe_allowed", "is_active"]
-    list_filter = ["iframe_allowed", "is_active"]
+    form = LandingAdminForm
+    list_display = [
+        "title",
+        "slug",
+        "partner_name",
+        "institution",
+        "integration",
+        "iframe_allowed",
+        "is_paused",
+        "is_active",
+    ]
+    list_filter = ["integration", "iframe_allowed", "is_paused", "is_active"]
     search_fields = ["title", "slug", "partner_name"]
-    filter_horizontal = ["themes"]
+    list_select_related = ["institution"]
+    autocomplete_fields = ["institution"]
+    filter_horizontal = ["themes", "subjects"]
 
 
 class SubjectInline(TabularInline):

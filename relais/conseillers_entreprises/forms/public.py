@@ -21,6 +21,9 @@ MIN_DESCRIPTION_LENGTH = 30
 MAX_DESCRIPTION_LENGTH = 5000
 QUESTION_PREFIX = "question_"
 DRAFT_FIELDS = ("description", "siret", "first_name", "last_name", "phone", "email", "origin_url")
+# Campaign parameters (Matomo's names) a partner's link may carry: kept with the request for the statistics.
+TRACKING_FIELDS = ("mtm_campaign", "mtm_kwd", "mtm_source", "mtm_medium", "mtm_content")
+TRACKING_MAX_LENGTH = 200
 BLOCKED_EMAIL_MESSAGE = (
     "Cette adresse ne permet pas de déposer une demande. Si vous pensez qu’il s’agit d’une erreur, "
     "écrivez-nous depuis une autre adresse."
@@ -92,6 +95,10 @@ class SolicitationForm(DsfrBaseForm):
                 widget=forms.RadioSelect,
                 error_messages={"required": "Répondez par oui ou par non."},
             )
+        for name in TRACKING_FIELDS:
+            self.fields[name] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=TRACKING_MAX_LENGTH
+            )
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["siret"].widget.attrs.update({"data-siret-autocomplete": reverse("companies:search")})
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
@@ -104,6 +111,10 @@ class SolicitationForm(DsfrBaseForm):
     @property
     def guidance_items(self) -> list[str]:
         return [line.strip() for line in self.subject.guidance.splitlines() if line.strip()]
+
+    @property
+    def tracking_fields(self):
+        return [self[name] for name in TRACKING_FIELDS]
 
     @property
     def question_fields(self):
@@ -167,7 +178,8 @@ class SolicitationForm(DsfrBaseForm):
         return cleaned_data
 
     def filing_data(self) -> FilingData:
-        return FilingData(**{name: self.cleaned_data.get(name) or "" for name in DRAFT_FIELDS})
+        tracking = {name: self.cleaned_data[name] for name in TRACKING_FIELDS if self.cleaned_data.get(name)}
+        return FilingData(**{name: self.cleaned_data.get(name) or "" for name in DRAFT_FIELDS}, tracking=tracking)
 
     def answers(self) -> dict[SubjectQuestion, bool]:
         return {question: self.cleaned_data[QUESTION_PREFIX + question.key] for question in self.questions}
@@ -198,7 +210,8 @@ class SolicitationForm(DsfrBaseForm):
         values = {name: self._raw(name) for name in DRAFT_FIELDS}
         values["siret"] = re.sub(r"\D", "", values["siret"])[:14]
         values["email"] = self.cleaned_data["email"]
-        return FilingData(**values)
+        tracking = {name: self._raw(name) for name in TRACKING_FIELDS if self._raw(name)}
+        return FilingData(**values, tracking=tracking)
 
     def draft_answers(self) -> dict[SubjectQuestion, bool]:
         answers = {}

@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 
 from relais.territories.models import Region
 
+from ..enums import SolicitationSource
 from ..models import Antenne, Institution, Subject
 from ..services.statistics import StatsScope, last_months_scope
 
@@ -49,6 +50,12 @@ class StatsFilterForm(DsfrBaseForm):
         required=False,
         empty_label="Tous",
     )
+    source = forms.ChoiceField(
+        label="Origine des demandes",
+        choices=[("", "Toutes"), *SolicitationSource.choices],
+        required=False,
+        help_text="Site, iframe d’un partenaire, API ou campagne.",
+    )
     start = _date_field("Du")
     end = _date_field("Au (inclus)")
 
@@ -84,4 +91,5 @@ class StatsFilterForm(DsfrBaseForm):
             institution=data.get("institution"),
             antenne=data.get("antenne"),
             antenne_ids=self.antenne_ids,
+            source=data.get("source") or None,
         )

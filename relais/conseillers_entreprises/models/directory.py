@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
@@ -10,6 +13,21 @@ from ..enums import InstitutionCategory, TerritorialLevel, ZoneType
 from .taxonomy import Subject
 
 
+def validate_origins(value) -> None:
+    """A list of origins written `https://exemple.fr` (scheme and host, optional port, nothing else)."""
+    if not isinstance(value, list):
+        raise ValidationError('Saisissez une liste d’origines, par exemple ["https://exemple.fr"].')
+    for origin in value:
+        parts = urlsplit(origin) if isinstance(origin, str) else None
+        if (
+            not parts
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or origin != f"{parts.scheme}://{parts.netloc}"
+        ):
+            raise ValidationError(f"« {origin} » n’est pas une origine : écrivez https://exemple.fr, sans chemin.")
+
+
 class Institution(TimestampedModel):
     name = models.CharField("nom", max_length=200, unique=True)
     slug = models.SlugField("identifiant", max_length=100, unique=True)
@@ -18,6 +36,14 @@ class Institution(TimestampedModel):
         "catégories", default=list, blank=True, help_text=f"Parmi : {', '.join(InstitutionCategory.values)}."
     )
     is_active = models.BooleanField("active", default=True)
+    iframe_origins = models.JSONField(
+        "origines autorisées en iframe",
+        default=list,
+        validators=[validate_origins],
+        blank=True,
+        help_text="Sites (https://exemple.fr) qui peuvent afficher les pages de l’institution en iframe, en plus "
+        "du site partenaire de chaque page.",
+    )
 
     class Meta:
         verbose_name = "institution"

@@ -3,7 +3,7 @@ from django.db import models
 
 from relais.core.models import PublicIdModel, TimestampedModel
 
-from ..enums import SolicitationAction, SolicitationSource, SolicitationStatus
+from ..enums import LandingIntegration, SolicitationAction, SolicitationSource, SolicitationStatus
 from .taxonomy import Subject, SubjectQuestion, Theme
 
 
@@ -22,7 +22,34 @@ class Landing(TimestampedModel):
         default=False,
         help_text="Autorise l’affichage du formulaire dans le site d’un partenaire.",
     )
-    is_active = models.BooleanField("active", default=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Décocher pour archiver la page : elle n’est plus accessible (404)."
+    )
+    institution = models.ForeignKey(
+        "Institution",
+        verbose_name="institution partenaire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="landings",
+        help_text="L’institution à qui la page appartient : ses clés d’API la voient, son webhook suit les demandes "
+        "déposées ici, ses origines autorisées peuvent l’afficher en iframe.",
+    )
+    integration = models.CharField(
+        "mode d’intégration", max_length=16, choices=LandingIntegration.choices, default=LandingIntegration.SERVICE
+    )
+    subjects = models.ManyToManyField(
+        Subject,
+        verbose_name="sujets proposés",
+        blank=True,
+        related_name="+",
+        help_text="Mode « liste de sujets » : ceux-ci ; mode « formulaire » : un seul.",
+    )
+    is_paused = models.BooleanField(
+        "en pause",
+        default=False,
+        help_text="La page reste en ligne mais n’accepte plus de demande : elle renvoie vers l’accueil du service.",
+    )
 
     class Meta:
         verbose_name = "page d’accueil"

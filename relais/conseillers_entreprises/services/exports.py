@@ -102,6 +102,8 @@ def matches_export(scope: StatsScope) -> Export:
         queryset = queryset.filter(need__diagnosis__establishment__commune__region__insee_code=scope.region_code)
     if scope.subject is not None:
         queryset = queryset.filter(need__subject=scope.subject)
+    if scope.source:
+        queryset = queryset.filter(need__diagnosis__solicitation__source=scope.source)
     queryset = queryset.annotate(
         **_company_columns("need__"),
         match_status=F("status"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -46,6 +46,8 @@ class FilingData:
     phone: str = ""
     email: str = ""
     origin_url: str = ""
+    # Campaign parameters the partner's link or the API call carried (mtm_campaign…); kept only when given.
+    tracking: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,14 @@ def _save_new_or_existing(solicitation: Solicitation) -> Solicitation | None:
     return None
 
 
-def _apply(solicitation: Solicitation, *, landing: Landing, subject: Subject, data: FilingData) -> None:
+def _apply(
+    solicitation: Solicitation,
+    *,
+    landing: Landing,
+    subject: Subject,
+    data: FilingData,
+    source: SolicitationSource | None = None,
+) -> None:
     solicitation.landing = landing
     solicitation.subject = subject
     solicitation.description = data.description
@@ -100,9 +109,11 @@ def _apply(solicitation: Solicitation, *, landing: Landing, subject: Subject, da
     solicitation.last_name = data.last_name
     solicitation.phone = data.phone
     solicitation.email = data.email
-    solicitation.source = SolicitationSource.IFRAME if landing.iframe_allowed else SolicitationSource.SITE
+    solicitation.source = source or (SolicitationSource.IFRAME if landing.iframe_allowed else SolicitationSource.SITE)
     if data.origin_url:
         solicitation.origin_url = data.origin_url
+    if data.tracking:
+        solicitation.tracking = dict(data.tracking)
 
 
 def _replace_answers(solicitation: Solicitation, answers: dict[SubjectQuestion, bool], *, is_new: bool) -> None:
@@ -125,8 +136,13 @@ def submit_solicitation(
     data: FilingData,
     answers: dict[SubjectQuestion, bool],
     ip: str,
+    source: SolicitationSource | None = None,
 ) -> tuple[Solicitation, bool]:
-    """File the request; returns it and whether this call filed it (False: the same token was already sent)."""
+    """File the request; returns it and whether this call filed it (False: the same token was already sent).
+
+    `source` defaults to the landing's (site or iframe); the API passes its own. An empty `ip` (API calls, held
+    back by their key's quota instead) is not counted in the per-IP intake limit.
+    """
     solicitation = _locked_by_token(submission_token)
     if solicitation is not None and solicitation.status != SolicitationStatus.DRAFT:
         return solicitation, False
@@ -134,7 +150,7 @@ def submit_solicitation(
     if is_new:
         solicitation = Solicitation(submission_token=submission_token)
     now = timezone.now()
-    _apply(solicitation, landing=landing, subject=subject, data=data)
+    _apply(solicitation, landing=landing, subject=subject, data=data, source=source)
     solicitation.status = SolicitationStatus.IN_PROGRESS
     solicitation.submitted_at = now
     solicitation.terms_accepted_at = now

@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DurationField,
@@ -38,6 +39,7 @@ FAST_DELAY = datetime.timedelta(days=5)
 UNKNOWN_REGION = "Non renseignée"
 UNKNOWN_THEME = "Non renseigné"
 PUBLIC_MONTHS = 12
+PUBLIC_CACHE_SECONDS = 10 * 60
 # Written out rather than taken from the active locale: cached figures must not depend on the request's language.
 MONTH_ABBREVIATIONS = (
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."
@@ -60,6 +62,8 @@ class StatsScope:
     antenne: Antenne | None = None
     # None: every antenne (support, public page); a list, possibly empty: an antenne manager's own antennes.
     antenne_ids: tuple[int, ...] | None = None
+    # A SolicitationSource: only the requests filed through the site, an iframe, the API…; needs follow their request.
+    source: str | None = None
 
     @property
     def start_at(self) -> datetime.datetime:
@@ -123,6 +127,8 @@ def transmitted_needs(scope: StatsScope) -> QuerySet:
         needs = needs.filter(diagnosis__establishment__commune__region__insee_code=scope.region_code)
     if scope.subject is not None:
         needs = needs.filter(subject=scope.subject)
+    if scope.source:
+        needs = needs.filter(diagnosis__solicitation__source=scope.source)
     return needs
 
 
@@ -134,6 +140,8 @@ def submitted_solicitations(scope: StatsScope) -> QuerySet:
         solicitations = solicitations.filter(establishment__commune__region__insee_code=scope.region_code)
     if scope.subject is not None:
         solicitations = solicitations.filter(subject=scope.subject)
+    if scope.source:
+        solicitations = solicitations.filter(source=scope.source)
     if _restricts_experts(scope):
         # A solicitation belongs to an antenne's figures once one of its needs went to that antenne's teams.
         solicitations = solicitations.filter(
@@ -249,3 +257,15 @@ def compute_figures(scope: StatsScope) -> Figures:
         themes=sorted(themes.values(), key=lambda row: (row.label == UNKNOWN_THEME, row.label)),
         regions=sorted(regions.values(), key=lambda row: (row.label == UNKNOWN_REGION, row.label)),
     )
+
+
+def public_figures() -> Figures:
+    """The figures of the last twelve months, cached: the public page and the API show them to anyone, and each
+    computation costs six grouped queries."""
+    scope = last_months_scope()
+    key = f"conseillers_entreprises:stats:{scope.start.isoformat()}:{scope.end.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute_figures(scope)
+        cache.set(key, figures, PUBLIC_CACHE_SECONDS)
+    return figures

@@ -1,32 +1,39 @@
 """Public pages where a company files its request without an account: landing → theme → subject → form.
 
-A landing marked `iframe_allowed` may be framed by its partner's site only: its pages drop X-Frame-Options and
-set the CSP `frame-ancestors` to the partner's origin. Every other page keeps DENY and `frame-ancestors 'none'`.
+A landing marked `iframe_allowed` may be framed by its partner only: its pages drop X-Frame-Options and set the
+CSP `frame-ancestors` to the partner site's origin and to the origins its institution declared. Every other page
+keeps DENY and `frame-ancestors 'none'`.
+
+A landing opens on the whole service, one theme, a list of subjects or one form (`Landing.integration`); a paused
+landing stays online but takes no request; an archived one (`is_active` unchecked) is gone. The prefill parameters
+of the partner's link (SIRET, names, email, phone, campaign, origin) follow the company from page to page.
 """
 
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from relais.companies.validators import validate_siret
 from relais.core.ratelimit import client_ip
 
-from ..enums import SolicitationStatus
-from ..forms.public import SolicitationForm
+from ..enums import LandingIntegration, SolicitationStatus
+from ..forms.public import TRACKING_FIELDS, TRACKING_MAX_LENGTH, SolicitationForm
 from ..models import Landing, Solicitation, Subject, Theme
 from ..services import filing
+from ..services.landings import offered_subjects, offered_themes
 from ..taxonomy import OTHER_NEED_SLUG
 
 PREFILL_FIELDS = ("email", "siret", "first_name", "last_name", "phone")
+HOME_LANDING = "accueil"
 
 
 def partner_origin(landing: Landing) -> str:
@@ -34,73 +41,124 @@ def partner_origin(landing: Landing) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+def frame_origins(landing: Landing) -> list[str]:
+    """The origins allowed to frame the landing: its partner's site, then its institution's declared sites."""
+    if not landing.iframe_allowed:
+        return []
+    origins = [partner_origin(landing)]
+    if landing.institution is not None:
+        origins += landing.institution.iframe_origins
+    return list(dict.fromkeys(origin for origin in origins if origin))
+
+
 def _framed(landing: Landing | None, response):
     """Let the landing's partner, and it alone, show this response in an iframe."""
-    origin = partner_origin(landing) if landing and landing.iframe_allowed else ""
-    if not origin:
+    origins = frame_origins(landing) if landing else []
+    if not origins:
         return response
-    # The decorators are applied to this one response because the allowed origin depends on the landing.
-    return xframe_options_exempt(csp_replace({"frame-ancestors": [origin]})(lambda: response))()
+    # The decorators are applied to this one response because the allowed origins depend on the landing.
+    return xframe_options_exempt(csp_replace({"frame-ancestors": origins})(lambda: response))()
 
 
 def _landing(slug: str) -> Landing:
-    return get_object_or_404(Landing, slug=slug, is_active=True)
+    return get_object_or_404(Landing.objects.select_related("institution"), slug=slug, is_active=True)
 
 
-def _themes(landing: Landing):
-    themes = landing.themes.all() if landing.themes.exists() else Theme.objects.all()
-    open_subjects = Q(subjects__is_archived=False, subjects__is_other_need=False)
-    return (
-        themes.filter(is_archived=False)
-        .annotate(subject_count=Count("subjects", filter=open_subjects))
-        .filter(subject_count__gt=0)
-        .order_by("position", "label")
-    )
+def _origin(request) -> str:
+    """The partner's page the company came from: the `origin` parameter, else an outside referrer."""
+    referer = request.META.get("HTTP_REFERER", "")
+    origin = request.GET.get("origin") or (referer if urlsplit(referer).netloc != request.get_host() else "")
+    return origin[:500] if origin.startswith(("http://", "https://")) else ""
+
+
+def _prefill_query(request) -> str:
+    """The prefill parameters of this request, to carry them to the next page of the landing."""
+    names = (*PREFILL_FIELDS, *TRACKING_FIELDS)
+    params = {name: request.GET[name][:TRACKING_MAX_LENGTH] for name in names if request.GET.get(name)}
+    if origin := _origin(request):
+        params["origin"] = origin
+    return urlencode(params)
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def _render_landing(request, landing: Landing, template: str, context: dict, status: int = 200):
+    context = {"landing": landing, "prefill_query": _prefill_query(request), **context}
+    return _framed(landing, render(request, template, context, status=status))
+
+
+def _paused(request, landing: Landing):
+    home = reverse("conseillers_entreprises:landing", args=[HOME_LANDING])
+    return _render_landing(request, landing, "conseillers_entreprises/public/paused.html", {"home_url": home})
 
 
 @login_not_required
 def landing_home(request, landing_slug):
     landing = _landing(landing_slug)
-    themes = _themes(landing)
-    return _framed(
-        landing, render(request, "conseillers_entreprises/public/landing.html", {"landing": landing, "themes": themes})
+    if landing.is_paused:
+        return _paused(request, landing)
+    if landing.integration == LandingIntegration.FORM:
+        subject = offered_subjects(landing).first()
+        if subject is None:
+            raise Http404("Aucun formulaire n’est proposé sur cette page.")
+        url = reverse("conseillers_entreprises:file_request", args=[landing.slug, subject.slug])
+        return redirect(_with_query(url, _prefill_query(request)))
+    if landing.integration == LandingIntegration.THEME:
+        theme = offered_themes(landing).first()
+        if theme is None:
+            raise Http404("Aucun thème n’est proposé sur cette page.")
+        return _theme_page(request, landing, theme)
+    if landing.integration == LandingIntegration.SUBJECTS:
+        context = {"theme": None, "subjects": offered_subjects(landing).select_related("theme")}
+        return _render_landing(request, landing, "conseillers_entreprises/public/theme.html", context)
+    return _render_landing(
+        request, landing, "conseillers_entreprises/public/landing.html", {"themes": offered_themes(landing)}
     )
+
+
+def _theme_page(request, landing: Landing, theme: Theme):
+    subjects = theme.subjects.filter(is_archived=False, is_other_need=False).order_by("position", "label")
+    context = {"theme": theme, "subjects": subjects}
+    return _render_landing(request, landing, "conseillers_entreprises/public/theme.html", context)
 
 
 @login_not_required
 def theme_subjects(request, landing_slug, theme_slug):
     landing = _landing(landing_slug)
-    theme = get_object_or_404(_themes(landing), slug=theme_slug)
-    subjects = theme.subjects.filter(is_archived=False, is_other_need=False).order_by("position", "label")
-    return _framed(
-        landing,
-        render(
-            request,
-            "conseillers_entreprises/public/theme.html",
-            {"landing": landing, "theme": theme, "subjects": subjects},
-        ),
-    )
+    if landing.is_paused:
+        return _paused(request, landing)
+    if landing.integration not in (LandingIntegration.SERVICE, LandingIntegration.THEME):
+        raise Http404("Cette page propose ses sujets sans thématique.")
+    return _theme_page(request, landing, get_object_or_404(offered_themes(landing), slug=theme_slug))
 
 
 def _open_subject(landing: Landing, slug: str) -> Subject:
-    subjects = Subject.objects.select_related("theme").prefetch_related("questions")
-    subject = get_object_or_404(subjects, slug=slug, is_archived=False)
-    offered = landing.themes.filter(pk=subject.theme_id).exists() or not landing.themes.exists()
-    if not subject.is_other_need and (subject.theme.is_archived or not offered):
-        raise Http404("Ce sujet n’est pas proposé sur cette page.")
-    return subject
+    subjects = offered_subjects(landing).select_related("theme").prefetch_related("questions")
+    return get_object_or_404(subjects, slug=slug)
+
+
+def _back_url(landing: Landing, subject: Subject, query: str) -> str:
+    """Where « Retour » leads: the page that listed the subject; none when the landing is this one form."""
+    if landing.integration == LandingIntegration.FORM:
+        return ""
+    if subject.is_other_need or landing.integration != LandingIntegration.SERVICE:
+        return _with_query(reverse("conseillers_entreprises:landing", args=[landing.slug]), query)
+    return _with_query(reverse("conseillers_entreprises:theme", args=[landing.slug, subject.theme.slug]), query)
 
 
 def _initial(request, *, landing: Landing) -> dict:
-    initial = {name: request.GET[name][:200] for name in PREFILL_FIELDS if request.GET.get(name)}
-    referer = request.META.get("HTTP_REFERER", "")
-    origin = request.GET.get("origin") or (referer if urlsplit(referer).netloc != request.get_host() else "")
-    initial["origin_url"] = origin[:500] if origin.startswith(("http://", "https://")) else ""
+    names = (*PREFILL_FIELDS, *TRACKING_FIELDS)
+    initial = {name: request.GET[name][:TRACKING_MAX_LENGTH] for name in names if request.GET.get(name)}
+    initial["origin_url"] = _origin(request)
     initial["submission_token"] = uuid.uuid4()
     return initial
 
 
 def _handle_form(request, *, landing: Landing, subject: Subject, draft: Solicitation | None = None):
+    if landing.is_paused:
+        return _paused(request, landing)
     questions = list(subject.questions.all())
     if request.method == "POST":
         form = SolicitationForm(request.POST, subject=subject, questions=questions)
@@ -142,6 +200,7 @@ def _handle_form(request, *, landing: Landing, subject: Subject, draft: Solicita
             return redirect("conseillers_entreprises:filing_confirmation", solicitation.public_id)
     elif draft is not None:
         initial = {name: getattr(draft, name) for name in (*PREFILL_FIELDS, "description", "origin_url")}
+        initial |= {name: value for name, value in draft.tracking.items() if name in TRACKING_FIELDS}
         initial["submission_token"] = draft.submission_token
         for answer in draft.answers.select_related("question"):
             initial[f"question_{answer.question.key}"] = "oui" if answer.answer else "non"
@@ -151,13 +210,13 @@ def _handle_form(request, *, landing: Landing, subject: Subject, draft: Solicita
         form = SolicitationForm(initial=_initial(request, landing=landing), subject=subject, questions=questions)
         status = 200
     context = {
-        "landing": landing,
         "subject": subject,
         "form": form,
         "draft": draft,
+        "back_url": _back_url(landing, subject, _prefill_query(request)),
         **_establishment_notice(form),
     }
-    return _framed(landing, render(request, "conseillers_entreprises/public/form.html", context, status=status))
+    return _render_landing(request, landing, "conseillers_entreprises/public/form.html", context, status=status)
 
 
 def _establishment_notice(form: SolicitationForm) -> dict:
@@ -190,11 +249,11 @@ def file_other_need(request, landing_slug):
 @require_http_methods(["GET", "POST"])
 def filing_resume(request, public_id):
     solicitation = get_object_or_404(
-        Solicitation.objects.select_related("landing", "subject__theme"), public_id=public_id
+        Solicitation.objects.select_related("landing__institution", "subject__theme"), public_id=public_id
     )
     if solicitation.status != SolicitationStatus.DRAFT:
         return redirect("conseillers_entreprises:filing_confirmation", solicitation.public_id)
-    landing = solicitation.landing or _landing("accueil")
+    landing = solicitation.landing or _landing(HOME_LANDING)
     subject = Subject.objects.prefetch_related("questions").select_related("theme").get(pk=solicitation.subject_id)
     return _handle_form(request, landing=landing, subject=subject, draft=solicitation)
 
@@ -202,7 +261,7 @@ def filing_resume(request, public_id):
 @login_not_required
 def filing_confirmation(request, public_id):
     solicitation = get_object_or_404(
-        Solicitation.objects.select_related("landing", "subject").exclude(status=SolicitationStatus.DRAFT),
+        Solicitation.objects.select_related("landing__institution", "subject").exclude(status=SolicitationStatus.DRAFT),
         public_id=public_id,
     )
     return _framed(

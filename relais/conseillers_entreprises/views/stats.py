@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -20,9 +19,8 @@ from relais.privacy.services.audit import record
 from ..forms.stats import StatsFilterForm
 from ..permissions import is_support
 from ..services.exports import csv_lines, matches_export, needs_export, write_xlsx
-from ..services.statistics import Figures, compute_figures, last_months_scope
+from ..services.statistics import Figures, compute_figures, public_figures
 
-PUBLIC_CACHE_SECONDS = 10 * 60
 EXPORTS = {"besoins": needs_export, "mises-en-relation": matches_export}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,14 +154,7 @@ def _context(figures: Figures) -> dict:
 
 @login_not_required
 def public_stats(request):
-    """The figures of the last twelve months, cached: the page is public and each view costs six grouped queries."""
-    scope = last_months_scope()
-    key = f"conseillers_entreprises:stats:{scope.start.isoformat()}:{scope.end.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute_figures(scope)
-        cache.set(key, figures, PUBLIC_CACHE_SECONDS)
-    return render(request, "conseillers_entreprises/stats/public.html", _context(figures))
+    return render(request, "conseillers_entreprises/stats/public.html", _context(public_figures()))
 
 
 def _team_antenne_ids(user) -> tuple[int, ...] | None:

@@ -1,0 +1,196 @@
+"""The public API under gunicorn and wrk, next to the plain HTML filing of the same run (Conseillers-Entreprises).
+
+Usage: .venv/bin/python bench/api.py [--database-url postgres://postgres@127.0.0.1:5432/relais_api_bench]
+[--duration 10] [--connections 8] [--workers 2]  (without --database-url: a temporary SQLite file)
+
+Measures, on the code paths the product runs:
+- `GET /api/v1/landing_subjects?landing=…` with a partner key (authentication, quota, last use, 40-odd subjects with
+  their questions and institutions): requests per second and p99;
+- `POST /api/v1/solicitations` with a new Idempotency-Key per request (the public form's cleaning and the site's
+  filing service): requests per second and p99;
+- the HTML filing POST of the public form (`bench/intake.py`), in the same run, on the same database.
+The open-data list of France Num activators is not there yet: `opendata_p99_ms=n/a` until its router exists.
+Last line: `RESULT api_post_rps=… html_post_rps=… subjects_p99_ms=… opendata_p99_ms=…`.
+"""
+
+import argparse
+import json
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from intake import SETUP as INTAKE_SETUP
+from intake import count_solicitations, csrf_pair, lua_script
+from intake import wrk_post as wrk_script  # any method: the Lua script makes the request
+from run import HOST, ROOT, free_port, relais_env, run, start_gunicorn, stop, wait_ready
+
+LANDING = "mon-entreprise-urssaf-fr"
+SUBJECT = "strategie"
+HTML_FORM_PATH = f"/aide-entreprise/accueil/demande/{SUBJECT}/"
+
+SETUP = (
+    INTAKE_SETUP
+    + f"""
+from relais.api.enums import Scope
+from relais.api.models import ApiKey, Partner
+from relais.api.services.keys import create_key
+from relais.conseillers_entreprises.models import Institution, InstitutionSubject, Landing, Subject
+institution, _ = Institution.objects.get_or_create(slug="urssaf", defaults={{"name": "URSSAF"}})
+Landing.objects.filter(slug="{LANDING}").update(institution=institution)
+for subject in Subject.objects.all()[:10]:
+    InstitutionSubject.objects.get_or_create(institution=institution, subject=subject)
+partner, _ = Partner.objects.get_or_create(
+    name="Banc", defaults={{"institution": institution, "allowed_scopes": [Scope.CE_READ, Scope.CE_FILE]}}
+)
+key, secret = create_key(partner=partner, name="Banc", scopes=[Scope.CE_READ, Scope.CE_FILE], actor=None)
+# The per-key override: the bench sends far more than 300 requests per 5 minutes.
+ApiKey.objects.filter(pk=key.pk).update(quota=100_000_000)
+print("SECRET=" + secret)
+"""
+)
+
+# One Idempotency-Key per request: thread number, run number and a counter.
+POST_LUA = """
+local counter = 0
+local thread_id = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+function init(args)
+  thread_id = tonumber(wrk.thread:get("thread_id")) or 0
+end
+function request()
+  counter = counter + 1
+  local headers = {}
+  for name, value in pairs(HEADERS) do headers[name] = value end
+  headers["Idempotency-Key"] = string.format("banc-%s-%d-%d-%d", NONCE, RUN, thread_id, counter)
+  return wrk.format("POST", nil, headers, BODY)
+end
+"""
+
+# A database may serve several runs: keys and tokens of this run must not be those of an earlier one, which
+# would be answered as replays (one solicitation for two runs).
+NONCE = secrets.token_hex(4)
+HTML_RUN_BASE = secrets.randbelow(0xF000)
+
+GET_LUA = """
+wrk.headers["Authorization"] = AUTHORIZATION
+"""
+
+
+def _lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string literal is a valid Lua string literal for this ASCII-escaped content
+
+
+def api_post_script(path: Path, *, secret: str, run_number: int) -> None:
+    body = {
+        "landing": LANDING,
+        "subject": SUBJECT,
+        "description": "Nous voulons faire le point sur notre stratégie : les ventes baissent depuis un an.",
+        "siret": "41816609600069",
+        "first_name": "Claire",
+        "last_name": "Martin",
+        "phone": "06 12 34 56 78",
+        "email": "claire@boulangerie-du-banc.fr",
+        "terms_accepted": True,
+    }
+    headers = f'{{["Content-Type"] = "application/json", ["Authorization"] = {_lua_string("Bearer " + secret)}}}'
+    path.write_text(
+        f"RUN = {run_number}\nNONCE = {_lua_string(NONCE)}\nHEADERS = {headers}\n"
+        f"BODY = {_lua_string(json.dumps(body))}\n{POST_LUA}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", default=None, help="base PostgreSQL locale, migrée au démarrage (défaut : SQLite temporaire)"
+    )
+    parser.add_argument("--duration", type=int, default=10, help="secondes de mesure par cible (défaut 10)")
+    parser.add_argument("--connections", type=int, default=8, help="connexions simultanées de wrk (défaut 8)")
+    parser.add_argument("--threads", type=int, default=2, help="threads de wrk (défaut 2)")
+    parser.add_argument("--workers", type=int, default=2, help="workers gunicorn (défaut 2)")
+    parser.add_argument("--warmup", type=int, default=2, help="secondes de chauffe par cible (défaut 2)")
+    parser.add_argument("--port", type=int, default=0, help="port de gunicorn (défaut : un port libre)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk est introuvable : apt-get install -y wrk")
+    if args.database_url and "127.0.0.1" not in args.database_url and "localhost" not in args.database_url:
+        sys.exit("le banc ne vise que 127.0.0.1 : --database-url doit désigner une base locale")
+
+    tmp = Path(tempfile.mkdtemp(prefix="relais-api-"))
+    process = None
+    wrk_options = {"threads": args.threads, "connections": args.connections}
+    results: dict[str, tuple[float, float, int]] = {}
+    try:
+        # The per-IP limit of the HTML form would refuse all but the first filings of this single client.
+        env = {**relais_env(tmp, args.database_url), "CE_INTAKE_RATE_LIMIT": "0"}
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        run([*manage, "migrate", "--noinput"], env=env, cwd=ROOT)
+        run([*manage, "collectstatic", "--noinput"], env=env, cwd=ROOT)
+        setup = subprocess.run([*manage, "shell", "-c", SETUP], env=env, cwd=ROOT, capture_output=True, text=True)
+        if setup.returncode:
+            sys.exit(f"préparation impossible :\n{setup.stderr}")
+        secret = re.search(r"^SECRET=(\S+)$", setup.stdout, re.MULTILINE).group(1)
+        before = count_solicitations(env)
+
+        port = args.port or free_port()
+        base_url = f"http://{HOST}:{port}"
+        log = tmp / "gunicorn.log"
+        process = start_gunicorn("config.wsgi:application", env=env, cwd=ROOT, port=port, workers=args.workers, log=log)
+        wait_ready(base_url + "/sante/ping/", process, log)
+
+        get_script = tmp / "subjects.lua"
+        get_script.write_text(f"AUTHORIZATION = {_lua_string('Bearer ' + secret)}\n{GET_LUA}")
+        subjects_url = f"{base_url}/api/v1/landing_subjects?landing={LANDING}"
+        for duration in (args.warmup, args.duration):
+            results["subjects"] = wrk_script(subjects_url, get_script, duration=duration, **wrk_options)
+
+        sent = 0
+        for run_number, duration in enumerate((args.warmup, args.duration), start=1):
+            script = tmp / f"api-post-{run_number}.lua"
+            api_post_script(script, secret=secret, run_number=run_number)
+            results["api_post"] = wrk_script(
+                f"{base_url}/api/v1/solicitations", script, duration=duration, **wrk_options
+            )
+            sent += results["api_post"][2]
+
+        cookie, token = csrf_pair(base_url)
+        for run_number, duration in enumerate((args.warmup, args.duration), start=HTML_RUN_BASE):
+            script = tmp / f"html-post-{run_number}.lua"
+            lua_script(script, base_url=base_url, cookie=cookie, token=token, run_number=run_number)
+            results["html_post"] = wrk_script(base_url + HTML_FORM_PATH, script, duration=duration, **wrk_options)
+            sent += results["html_post"][2]
+        filed = count_solicitations(env) - before
+    finally:
+        if process is not None:
+            stop(process)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"gunicorn {args.workers} workers ; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
+    print(f"{'cible':<28} {'req/s':>8} {'p99 (ms)':>9}")
+    for name, label in (
+        ("subjects", "GET landing_subjects"),
+        ("api_post", "POST /api/v1/solicitations"),
+        ("html_post", "POST formulaire HTML"),
+    ):
+        rps, p99, _requests = results[name]
+        print(f"{label:<28} {rps:>8.1f} {p99:>9.1f}")
+    # wrk does not count the requests still in flight when it stops; the server files them all the same.
+    if not sent <= filed <= sent + 4 * args.connections:
+        sys.exit(f"chaque dépôt doit créer une sollicitation : {filed} pour {sent} envois")
+    print(f"{filed} sollicitations créées pour {sent} dépôts envoyés (chauffe comprise)")
+    print(
+        f"RESULT api_post_rps={results['api_post'][0]:.1f} html_post_rps={results['html_post'][0]:.1f} "
+        f"subjects_p99_ms={results['subjects'][1]:.1f} opendata_p99_ms=n/a"
+    )
+
+
+if __name__ == "__main__":
+    main()
