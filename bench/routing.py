@@ -1,4 +1,7 @@
-"""Latency of route_need (services/routing.py) with 1k, 10k and 50k expert teams of ~4 zones each.
+"""Latency of route_need (services/routing/) with 1k, 10k and 50k expert teams of ~4 zones each.
+
+route_need is the one function every product caller uses to decide the teams of a need (support's triage,
+advisors' "Analyse", the demo): uncapped, the explanation of support's page computed apart (explain_routing).
 
 Usage: .venv/bin/python bench/routing.py [--database-url postgres://…] [--calls 300] [--sizes 1000 10000 50000]
 By default a temporary SQLite file, deleted at the end. Tables are created from the current models (no migrations),

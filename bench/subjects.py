@@ -21,7 +21,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from relais.conseillers_entreprises.services.classifier import Document, SubjectIndex  # noqa: E402
+from relais.conseillers_entreprises.services.classifier import SubjectIndex, subject_document  # noqa: E402
 from relais.conseillers_entreprises.taxonomy import OTHER_NEED_SLUG, SUBJECTS_CSV  # noqa: E402
 
 
@@ -30,8 +30,9 @@ def load_index() -> SubjectIndex:
         rows = [row for row in csv.DictReader(file) if row["subject_slug"] != OTHER_NEED_SLUG]
     return SubjectIndex(
         [
-            Document(
+            subject_document(
                 key=row["subject_slug"],
+                slug=row["subject_slug"],
                 label=row["subject_label"],
                 description=row["description"],
                 theme_label=row["theme_label"],

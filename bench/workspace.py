@@ -9,7 +9,8 @@ much more than the others), sent over three years with the statuses of their age
 the busiest, a middle one and a quiet one. The pages are measured first with `--small` needs, then with `--needs`,
 through Django's test client in the process (DEBUG off): p95 over `--requests` requests after a warm-up, and the
 number of SQL queries of one request. Last line:
-`RESULT inbox_p95_ms=… need_p95_ms=… inbox_queries=… need_queries=…` (the figures at the full size).
+`RESULT inbox_p95_ms=… search_p95_ms=… need_p95_ms=… inbox_queries=… need_queries=…` (the figures at the full
+size; the search looks for company words and contacts' names over the agent's three teams).
 """
 
 import argparse
@@ -79,8 +80,9 @@ def fill_companies(cursor) -> None:
     cursor.execute(
         f"""
         INSERT INTO companies_company (id, siren, name, search_name, legal_form_code, naf_code, staff_size_code,
-                                       officers, is_active, source, fetched_at)
-        SELECT n, (300000000 + n)::text, name, lower(name), '5710', '62.01Z', '11', '[]', true, 'demo', now()
+                                       activity_natures, idcc_codes, officers, is_active, source, fetched_at)
+        SELECT n, (300000000 + n)::text, name, lower(name), '5710', '62.01Z', '11', '[]', '[]', '[]', true, 'demo',
+               now()
         FROM generate_series(1, {ESTABLISHMENTS}) n,
              LATERAL (SELECT ({words})[1 + n % {len(COMPANY_WORDS)}] || ' ' || n AS name) named
         """
@@ -88,10 +90,10 @@ def fill_companies(cursor) -> None:
     cursor.execute(
         f"""
         INSERT INTO companies_establishment (id, siret, siren, name, search_name, address, postal_code,
-                                             commune_insee_code, commune_name, naf_code, staff_size_code,
-                                             is_head_office, is_active)
+                                             commune_insee_code, commune_name, naf_code, nafa_code, staff_size_code,
+                                             idcc_codes, is_head_office, is_active)
         SELECT n, (300000000 + n)::text || '00010', (300000000 + n)::text, '', c.search_name, '1 rue de la Paix',
-               '69001', '69381', 'Lyon', '62.01Z', '11', true, true
+               '69001', '69381', 'Lyon', '62.01Z', '', '11', '[]', true, true
         FROM generate_series(1, {ESTABLISHMENTS}) n JOIN companies_company c ON c.id = n
         """
     )
@@ -151,12 +153,13 @@ def _fill_batch(cursor, start, end, expert_ids, subject_ids) -> None:
     cursor.execute(
         f"""
         INSERT INTO conseillers_entreprises_match (created_at, updated_at, public_id, need_id, expert_id, subject_id,
-            status, sent_at, taken_care_of_at, closed_at)
+            status, sent_at, taken_care_of_at, closed_at, search_text)
         SELECT sent, sent, gen_random_uuid(), id, (%(experts)s::bigint[])[1 + team], subject_id, status, sent,
                CASE WHEN status NOT IN ('quo', 'not_for_me') THEN sent + interval '2 days' END,
-               CASE WHEN status LIKE 'done%%' THEN sent + interval '20 days' END
+               CASE WHEN status LIKE 'done%%' THEN sent + interval '20 days' END,
+               {SEARCH_TEXT}
         FROM (
-            SELECT need.id, need.subject_id, need.created_at AS sent,
+            SELECT need.id, need.subject_id, need.created_at AS sent, need.searched,
                    CASE k WHEN 0 THEN base
                           WHEN 1 THEN (base + 1 + need.id %% 600) %% {teams}
                           ELSE (base + 601 + need.id %% 700) %% {teams} END AS team,
@@ -167,14 +170,27 @@ def _fill_batch(cursor, start, end, expert_ids, subject_ids) -> None:
                                   WHEN r < 0.3 THEN 'taking_care' WHEN r < 0.8 THEN 'done'
                                   WHEN r < 0.92 THEN 'done_no_help' ELSE 'done_not_reachable' END
                    END AS status
-            FROM (SELECT id, subject_id, created_at, floor({teams} * random() ^ 2)::int AS base
-                  FROM conseillers_entreprises_need WHERE id BETWEEN %(start)s AND %(end)s OFFSET 0) need,
+            FROM (SELECT need.id, need.subject_id, need.created_at, floor({teams} * random() ^ 2)::int AS base,
+                         concat_ws(' ', company.name, solicitation.siret, solicitation.first_name,
+                                   solicitation.last_name, subject.label) AS searched
+                  FROM conseillers_entreprises_need need
+                  JOIN conseillers_entreprises_solicitation solicitation ON solicitation.id = need.id
+                  JOIN companies_company company ON company.id = solicitation.establishment_id
+                  JOIN conseillers_entreprises_subject subject ON subject.id = need.subject_id
+                  WHERE need.id BETWEEN %(start)s AND %(end)s OFFSET 0) need,
                  generate_series(0, {MATCHES_PER_NEED - 1}) k,
                  LATERAL (SELECT random() + k * 0 AS r) drawn
         ) rows
         """,
         params,
     )
+
+
+# Match.search_text as services/needs.py writes it (normalize_search_text), in SQL: accents folded, lower case,
+# anything but letters and digits as one space. (Percent signs doubled: the query has parameters.)
+SEARCH_TEXT = (
+    "trim(regexp_replace(translate(lower(searched), 'àâäéèêëîïôöùûüç', 'aaaeeeeiioouuuc'), '[^0-9a-z]+', ' ', 'g'))"
+)
 
 
 def p95(timings: list[float]) -> float:
@@ -210,7 +226,10 @@ def measure_pages(client, agent_teams, requests: int, warmup: int) -> dict:
     inbox = reverse("conseillers_entreprises:inbox")
     tabs = ["nouveaux", "pris-en-charge", "clotures", "refuses", "expires"]
     inbox_urls = [f"{inbox}?onglet={tabs[i % len(tabs)]}&page={1 + i % 3}" for i in range(requests)]
-    search_urls = [f"{inbox}?q={word.lower()}" for word in (COMPANY_WORDS * requests)[:requests]]
+    # A company word (an eighth of the companies), a contact's last name (a tenth), both; over the three teams.
+    words = [word.lower() for word in COMPANY_WORDS] + [name.lower() for name in LAST_NAMES]
+    words += [f"{COMPANY_WORDS[i % len(COMPANY_WORDS)].lower()} {LAST_NAMES[i % len(LAST_NAMES)]}" for i in range(10)]
+    search_urls = [f"{inbox}?q={word}" for word in (words * requests)[:requests]]
     need_ids = list(
         Match.objects.filter(expert__in=agent_teams)
         .order_by("-sent_at")
@@ -230,14 +249,17 @@ def measure_pages(client, agent_teams, requests: int, warmup: int) -> dict:
 def explain(agent_teams) -> None:
     from django.utils import timezone
 
-    from relais.conseillers_entreprises.services.inbox import TABS, count_tabs, sent_matches, tab_ids
+    from relais.conseillers_entreprises.models import Match
+    from relais.conseillers_entreprises.services.inbox import TABS, count_tabs, tab_ids
 
-    matches = sent_matches(expert_ids=[team.pk for team in agent_teams])
+    matches = Match.objects.sent_to([team.pk for team in agent_teams])
     now = timezone.now()
     print("Plan des compteurs d’onglets :")
     print(_explain_aggregate(matches, now, count_tabs))
     print("Plan de la page « Clôturés » :")
     print(tab_ids(matches, tab=TABS[2], now=now)[:20].explain(analyze=True))
+    print("Plan des compteurs d’onglets d’une recherche (« boulangerie ») :")
+    print(_explain_aggregate(matches.search("boulangerie"), now, count_tabs))
 
 
 def _explain_aggregate(matches, now, count_tabs) -> str:
@@ -318,8 +340,8 @@ def main() -> None:
         explain(agent_teams)
     final = results[args.needs]
     print(
-        f"RESULT inbox_p95_ms={final['inbox'][0]:.1f} need_p95_ms={final['need'][0]:.1f} "
-        f"inbox_queries={final['inbox'][1]} need_queries={final['need'][1]}"
+        f"RESULT inbox_p95_ms={final['inbox'][0]:.1f} search_p95_ms={final['search'][0]:.1f} "
+        f"need_p95_ms={final['need'][0]:.1f} inbox_queries={final['inbox'][1]} need_queries={final['need'][1]}"
     )
 
 

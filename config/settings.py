@@ -5,6 +5,7 @@ test suite) or "production" (every secret and host must come from the environmen
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -250,7 +251,17 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 
 # Emails: console in development unless EMAIL_URL says otherwise, SMTP in production.
 _email_default = "memorymail://" if TESTING else ("smtp://localhost:25" if PRODUCTION else "consolemail://")
-vars().update(env.email_url("EMAIL_URL", default=_email_default))
+_email = env.email_url("EMAIL_URL", default=_email_default)
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ drops the leading "/" of filemail:///absolute/path: the folder is read from the URL itself
+    # (filemail:///tmp/courriels is absolute, filemail://var/courriels relative to the project).
+    _parts = urlsplit(env.str("EMAIL_URL"))
+    _email["EMAIL_FILE_PATH"] = str(BASE_DIR / (_parts.netloc + _parts.path)) if _parts.netloc else _parts.path
+vars().update(_email)
+# Every email, Django's own included (password reset, admin errors), goes through the outbox
+# (relais.notifications); the outbox's worker delivers it with EMAIL_DELIVERY_BACKEND, the one EMAIL_URL chose.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND  # noqa: F821 - set by the email URL above
+EMAIL_BACKEND = "relais.notifications.backends.OutboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais <ne-pas-repondre@relais.beta.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@relais.beta.gouv.fr")

@@ -104,7 +104,7 @@ def send_verification(*, email: str, purpose: VerificationPurpose, user: User | 
 def check_code(*, verification: EmailVerification, code: str) -> EmailVerification:
     """Mark the verification as done if `code` is right; raise VerificationError with the reason otherwise."""
     with transaction.atomic():
-        verification = EmailVerification.objects.select_for_update().get(pk=verification.pk)
+        verification = EmailVerification.objects.select_for_update(of=("self",)).get(pk=verification.pk)
         if verification.verified_at is not None:
             return verification
         _check_usable(verification)
@@ -133,7 +133,9 @@ def check_link(*, public_id, token: str, purpose: VerificationPurpose) -> EmailV
     """The verification of an emailed link, marked as done; VerificationError if the link is not valid."""
     with transaction.atomic():
         verification = (
-            EmailVerification.objects.select_for_update().filter(public_id=public_id, purpose=purpose).first()
+            EmailVerification.objects.select_for_update(of=("self",))
+            .filter(public_id=public_id, purpose=purpose)
+            .first()
         )
         if verification is None or not verification.matches_token(token):
             raise VerificationError("Ce lien n'est pas valable. Copiez-le en entier depuis le courriel reçu.")
@@ -198,7 +200,7 @@ def complete_signup(*, user: User, siren: str):
     from relais.organizations.services import join_organization
 
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         membership = join_organization(user=user, siren=siren)
         portal_terms = current_terms("portail")
         if portal_terms is not None:
@@ -293,7 +295,7 @@ def send_password_reset(*, user: User) -> None:
 def report_compromised_password(*, user: User, ip: str) -> None:
     """Seed 003 §8: alert support, make the password unusable (which ends every session), email a reset link."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         # Sessions and secure links carry a hash of the password: changing it logs the user out everywhere.
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -465,7 +467,7 @@ def pending_totp_device(*, user: User) -> TOTPDevice:
 def confirm_totp_device(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the device if `token` is right and return fresh backup codes; None if the token is wrong."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        device = TOTPDevice.objects.select_for_update(of=("self",)).get(pk=device.pk, user=user, confirmed=False)
         if not device.verify_token(token.strip().replace(" ", "")):
             return None
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

@@ -16,6 +16,8 @@ DEMO_COMPANIES = [
         naf_code="13.20Z",
         creation_date=datetime.date(2014, 9, 1),
         staff_size_code="11",
+        activity_natures=("ARTISANALE", "COMMERCIALE"),
+        idcc_codes=("18",),
         officers=(Officer(first_name="Camille", last_name="Rivoire", role="Présidente"),),
     ),
     CompanyResult(
@@ -25,6 +27,8 @@ DEMO_COMPANIES = [
         naf_code="10.71C",
         creation_date=datetime.date(2009, 3, 16),
         staff_size_code="03",
+        activity_natures=("ARTISANALE_REGLEMENTEE", "COMMERCIALE"),
+        idcc_codes=("843",),
         officers=(Officer(first_name="Karim", last_name="Benali", role="Gérant"),),
     ),
     CompanyResult(
@@ -34,6 +38,8 @@ DEMO_COMPANIES = [
         naf_code="30.12Z",
         creation_date=datetime.date(2016, 1, 4),
         staff_size_code="12",
+        activity_natures=("COMMERCIALE",),
+        idcc_codes=("1423",),
         officers=(
             Officer(first_name="Léa", last_name="Castellani", role="Présidente"),
             Officer(first_name="Marius", last_name="Ollivier", role="Directeur général"),
@@ -46,6 +52,8 @@ DEMO_COMPANIES = [
         naf_code="46.34Z",
         creation_date=datetime.date(2011, 1, 10),
         staff_size_code="02",
+        activity_natures=("COMMERCIALE",),
+        idcc_codes=("573",),
         officers=(Officer(first_name="Hélène", last_name="Darrieux", role="Gérante"),),
     ),
     CompanyResult(
@@ -55,6 +63,8 @@ DEMO_COMPANIES = [
         naf_code="62.01Z",
         creation_date=datetime.date(2020, 2, 3),
         staff_size_code="21",
+        activity_natures=("COMMERCIALE",),
+        idcc_codes=("1486",),
         officers=(Officer(first_name="Thomas", last_name="Vandamme", role="Président"),),
     ),
     CompanyResult(
@@ -64,6 +74,7 @@ DEMO_COMPANIES = [
         naf_code="43.32A",
         creation_date=datetime.date(2022, 9, 15),
         staff_size_code="00",
+        activity_natures=("ARTISANALE_REGLEMENTEE",),
         officers=(Officer(first_name="Yann", last_name="Le Goff", role="Entrepreneur individuel"),),
     ),
     CompanyResult(
@@ -73,6 +84,8 @@ DEMO_COMPANIES = [
         naf_code="33.16Z",
         creation_date=datetime.date(2017, 6, 1),
         staff_size_code="22",
+        activity_natures=("COMMERCIALE",),
+        idcc_codes=("1486",),
         officers=(Officer(first_name="Inès", last_name="Fabre", role="Présidente"),),
     ),
     CompanyResult(
@@ -82,6 +95,8 @@ DEMO_COMPANIES = [
         naf_code="10.89Z",
         creation_date=datetime.date(2021, 10, 11),
         staff_size_code="01",
+        activity_natures=("COMMERCIALE",),
+        idcc_codes=("3109",),
         officers=(Officer(first_name="Sully", last_name="Payet", role="Gérant"),),
     ),
 ]
@@ -94,6 +109,7 @@ DEMO_ESTABLISHMENTS = [
         commune_insee_code="69123",
         commune_name="Lyon",
         naf_code="13.20Z",
+        nafa_code="1320ZC",
         staff_size_code="11",
         is_head_office=True,
         latitude=45.7745,
@@ -107,6 +123,7 @@ DEMO_ESTABLISHMENTS = [
         commune_insee_code="75056",
         commune_name="Paris",
         naf_code="10.71C",
+        nafa_code="1071CB",
         staff_size_code="03",
         is_head_office=True,
         latitude=48.8511,
@@ -121,6 +138,7 @@ DEMO_ESTABLISHMENTS = [
         commune_insee_code="75056",
         commune_name="Paris",
         naf_code="10.71C",
+        nafa_code="1071CB",
         staff_size_code="01",
         is_active=False,
     ),
@@ -179,6 +197,7 @@ DEMO_ESTABLISHMENTS = [
         commune_insee_code="35238",
         commune_name="Rennes",
         naf_code="43.32A",
+        nafa_code="4332AA",
         staff_size_code="00",
         is_head_office=True,
         latitude=48.1035,

@@ -39,3 +39,10 @@ def staff_size_label(code: str) -> str:
     if not code:
         return ""
     return _labels("staff_sizes.csv").get(code, code)
+
+
+def nafa_label(code: str) -> str:
+    """The craft activity of the répertoire des métiers: "4520AB" → "Réparation automobile… (4520AB)"."""
+    if not code:
+        return ""
+    return _describe(code, _labels("nafa_codes.csv").get(code.replace(".", "").upper()))

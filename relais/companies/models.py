@@ -4,8 +4,8 @@ import unicodedata
 from django.db import models
 from django.utils import timezone
 
-from .enums import CompanySource
-from .labels import legal_form_label, naf_label, staff_size_label
+from .enums import ActivityNature, CompanySource
+from .labels import legal_form_label, naf_label, nafa_label, staff_size_label
 from .validators import validate_siren, validate_siret
 
 
@@ -17,6 +17,12 @@ def normalize_search_text(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", without_accents.lower()).split())
+
+
+def normalize_idcc(code) -> str:
+    """An IDCC (identifiant de convention collective) without its leading zeros: "0016" → "16"; "" when invalid."""
+    text = str(code or "").strip()
+    return str(int(text)) if text.isdigit() else ""
 
 
 def establishment_search_name(*, company_name: str, name: str, postal_code: str, commune_name: str) -> str:
@@ -37,6 +43,18 @@ class Company(models.Model):
     creation_date = models.DateField("date de création", null=True, blank=True)
     staff_size_code = models.CharField(
         "tranche d'effectif", max_length=2, blank=True, help_text="Code Insee de la tranche d'effectif (ex. 11)."
+    )
+    activity_natures = models.JSONField(
+        "natures d’activité",
+        default=list,
+        blank=True,
+        help_text="Formes d’exercice du Registre national des entreprises (commerciale, artisanale, libérale…).",
+    )
+    idcc_codes = models.JSONField(
+        "conventions collectives (IDCC)",
+        default=list,
+        blank=True,
+        help_text="Identifiants des conventions collectives appliquées par l’entreprise (ex. 1486).",
     )
     officers = models.JSONField(
         "dirigeants",
@@ -73,8 +91,17 @@ class Company(models.Model):
         return naf_label(self.naf_code)
 
     @property
+    def nafa_label(self) -> str:
+        return nafa_label(self.nafa_code)
+
+    @property
     def staff_size_label(self) -> str:
         return staff_size_label(self.staff_size_code)
+
+    @property
+    def activity_natures_label(self) -> str:
+        labels = dict(ActivityNature.choices)
+        return ", ".join(labels.get(nature, nature) for nature in self.activity_natures)
 
 
 class Establishment(models.Model):
@@ -104,7 +131,19 @@ class Establishment(models.Model):
     commune_insee_code = models.CharField("code INSEE de la commune", max_length=5, blank=True, db_index=True)
     commune_name = models.CharField("nom de la commune", max_length=100, blank=True)
     naf_code = models.CharField("code NAF", max_length=8, blank=True)
+    nafa_code = models.CharField(
+        "code NAFA",
+        max_length=8,
+        blank=True,
+        help_text="Activité inscrite au répertoire des métiers (nomenclature de l’artisanat, ex. 4520AB).",
+    )
     staff_size_code = models.CharField("tranche d'effectif", max_length=2, blank=True)
+    idcc_codes = models.JSONField(
+        "conventions collectives (IDCC)",
+        default=list,
+        blank=True,
+        help_text="Identifiants des conventions collectives déclarées pour l’établissement.",
+    )
     is_head_office = models.BooleanField("siège", default=False)
     is_active = models.BooleanField("ouvert", default=True)
     latitude = models.FloatField("latitude", null=True, blank=True)
@@ -133,6 +172,10 @@ class Establishment(models.Model):
     @property
     def naf_label(self) -> str:
         return naf_label(self.naf_code)
+
+    @property
+    def nafa_label(self) -> str:
+        return nafa_label(self.nafa_code)
 
     @property
     def staff_size_label(self) -> str:

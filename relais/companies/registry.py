@@ -24,7 +24,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from . import services
 from .enums import CompanySource
-from .models import Company, Establishment, normalize_search_text
+from .models import Company, Establishment, normalize_idcc, normalize_search_text
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,9 @@ class EstablishmentResult:
     commune_insee_code: str = ""
     commune_name: str = ""
     naf_code: str = ""
+    nafa_code: str = ""
     staff_size_code: str = ""
+    idcc_codes: tuple[str, ...] = ()
     is_head_office: bool = False
     is_active: bool = True
     latitude: float | None = None
@@ -82,6 +84,8 @@ class CompanyResult:
     naf_code: str = ""
     creation_date: datetime.date | None = None
     staff_size_code: str = ""
+    activity_natures: tuple[str, ...] = ()
+    idcc_codes: tuple[str, ...] = ()
     officers: tuple[Officer, ...] = ()
     is_active: bool = True
     head_office: EstablishmentResult | None = field(default=None, compare=False)
@@ -148,6 +152,8 @@ class OfflineBackend:
             naf_code=company.naf_code,
             creation_date=company.creation_date,
             staff_size_code=company.staff_size_code,
+            activity_natures=tuple(company.activity_natures),
+            idcc_codes=tuple(company.idcc_codes),
             officers=tuple(
                 Officer(
                     first_name=officer.get("first_name", ""),
@@ -177,7 +183,9 @@ def _from_model(establishment: Establishment, *, company_name: str | None = None
         commune_insee_code=establishment.commune_insee_code,
         commune_name=commune.name if commune else establishment.commune_name,
         naf_code=establishment.naf_code,
+        nafa_code=establishment.nafa_code,
         staff_size_code=establishment.staff_size_code,
+        idcc_codes=tuple(establishment.idcc_codes),
         is_head_office=establishment.is_head_office,
         is_active=establishment.is_active,
         latitude=establishment.latitude,
@@ -344,6 +352,7 @@ def _company_from_api(item: dict) -> CompanyResult:
         naf_code=item.get("activite_principale") or "",
         creation_date=_date(item.get("date_creation")),
         staff_size_code=_staff_code(item.get("tranche_effectif_salarie")),
+        idcc_codes=_idcc_codes((item.get("complements") or {}).get("liste_idcc")),
         officers=tuple(_officer(officer) for officer in item.get("dirigeants") or []),
         is_active=item.get("etat_administratif", "A") == "A",
         head_office=_establishment_from_api(siege, company_name=name) if siege.get("siret") else None,
@@ -374,7 +383,9 @@ def _establishment_from_api(data: dict, *, company_name: str) -> EstablishmentRe
         commune_insee_code=data.get("commune") or "",
         commune_name=commune_name,
         naf_code=data.get("activite_principale") or "",
+        nafa_code=(data.get("activite_principale_registre_metier") or "")[:8],
         staff_size_code=_staff_code(data.get("tranche_effectif_salarie")),
+        idcc_codes=_idcc_codes(data.get("liste_idcc")),
         is_head_office=bool(data.get("est_siege")),
         is_active=data.get("etat_administratif", "A") == "A",
         latitude=_float(data.get("latitude")),
@@ -403,6 +414,13 @@ def _officer(data: dict) -> Officer:
 
 def _staff_code(value) -> str:
     return value if isinstance(value, str) and len(value) <= 2 else ""
+
+
+def _idcc_codes(value) -> tuple[str, ...]:
+    """ "0016" and "16" are the same agreement: IDCC are kept without leading zeros, as the IDCC → OPCO table."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(sorted({normalize_idcc(code) for code in value if normalize_idcc(code)}))
 
 
 def _date(value) -> datetime.date | None:

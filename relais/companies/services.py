@@ -23,6 +23,8 @@ COMPANY_UPDATE_FIELDS = [
     "naf_code",
     "creation_date",
     "staff_size_code",
+    "activity_natures",
+    "idcc_codes",
     "officers",
     "is_active",
     "source",
@@ -38,7 +40,9 @@ ESTABLISHMENT_UPDATE_FIELDS = [
     "commune_insee_code",
     "commune_name",
     "naf_code",
+    "nafa_code",
     "staff_size_code",
+    "idcc_codes",
     "is_head_office",
     "is_active",
     "latitude",
@@ -59,6 +63,8 @@ def save_companies(*, companies: Iterable[CompanyResult], source: CompanySource)
             naf_code=company.naf_code,
             creation_date=company.creation_date,
             staff_size_code=company.staff_size_code,
+            activity_natures=list(company.activity_natures),
+            idcc_codes=list(company.idcc_codes),
             officers=[dataclasses.asdict(officer) for officer in company.officers],
             is_active=company.is_active,
             source=source,
@@ -70,8 +76,10 @@ def save_companies(*, companies: Iterable[CompanyResult], source: CompanySource)
         return 0
     update_fields = COMPANY_UPDATE_FIELDS
     if source == CompanySource.SIRENE_STOCK:
-        # The stock file has no officers: keep those an earlier API answer gave.
-        update_fields = [field for field in update_fields if field != "officers"]
+        # The stock file has no officers, natures nor collective agreements: keep those another source gave.
+        update_fields = [
+            field for field in update_fields if field not in {"officers", "activity_natures", "idcc_codes"}
+        ]
     Company.objects.bulk_create(
         rows.values(), update_conflicts=True, unique_fields=["siren"], update_fields=update_fields
     )
@@ -111,7 +119,9 @@ def save_establishments(*, establishments: Iterable[EstablishmentResult], source
             commune_insee_code=result.commune_insee_code,
             commune_name=result.commune_name[:100],
             naf_code=result.naf_code,
+            nafa_code=result.nafa_code,
             staff_size_code=result.staff_size_code,
+            idcc_codes=list(result.idcc_codes),
             is_head_office=result.is_head_office,
             is_active=result.is_active,
             latitude=result.latitude,
@@ -124,7 +134,25 @@ def save_establishments(*, establishments: Iterable[EstablishmentResult], source
         return 0
     update_fields = ESTABLISHMENT_UPDATE_FIELDS
     if source == CompanySource.SIRENE_STOCK:
-        # The stock file gives Lambert 93 coordinates only: keep the latitude and longitude an API answer gave.
-        update_fields = [field for field in update_fields if field not in {"latitude", "longitude"}]
+        # The stock file gives Lambert 93 coordinates only and no collective agreement: keep those another source gave.
+        update_fields = [field for field in update_fields if field not in {"latitude", "longitude", "idcc_codes"}]
     Establishment.objects.bulk_create(rows, update_conflicts=True, unique_fields=["siret"], update_fields=update_fields)
     return len(rows)
+
+
+def record_idcc_codes(*, by_siret: dict[str, set[str]]) -> int:
+    """Set the collective agreements of the known establishments of `by_siret`, and add them to their companies.
+
+    Return how many establishments were updated.
+    """
+    establishments = list(Establishment.objects.filter(siret__in=by_siret).only("siret", "company_id", "idcc_codes"))
+    by_company: dict[str, set[str]] = {}
+    for establishment in establishments:
+        establishment.idcc_codes = sorted(by_siret[establishment.siret], key=int)
+        by_company.setdefault(establishment.company_id, set()).update(establishment.idcc_codes)
+    Establishment.objects.bulk_update(establishments, ["idcc_codes"])
+    companies = list(Company.objects.filter(siren__in=by_company).only("siren", "idcc_codes"))
+    for company in companies:
+        company.idcc_codes = sorted(set(company.idcc_codes) | by_company[company.siren], key=int)
+    Company.objects.bulk_update(companies, ["idcc_codes"])
+    return len(establishments)

@@ -20,6 +20,8 @@ ACCESS = {
     "conseillers_entreprises:newsletter_unsubscribe": Access(EVERYONE, target="ce.subscription"),
     "conseillers_entreprises:stats": Access(EVERYONE),
     "conseillers_entreprises:satisfaction_survey": Access(EVERYONE, target="ce.survey"),
+    # The company's follow-up page: the signed link of its emails is the capability, whoever holds it.
+    "conseillers_entreprises:company_followup": Access(EVERYONE, target="ce.company_followup"),
     "conseillers_entreprises:advisor_invitation_accept": Access(EVERYONE, target="ce.advisor_invitation_link"),
     "conseillers_entreprises:advisor_account_request": Access(EVERYONE),
     "conseillers_entreprises:advisor_account_request_sent": Access(EVERYONE),
@@ -40,6 +42,10 @@ ACCESS = {
     # Statistics of one's scope: everything for support, their antennes' for managers.
     "conseillers_entreprises:stats_dashboard": Access(CE_SUPPORT | MANAGERS),
     "conseillers_entreprises:stats_export": Access(CE_SUPPORT | MANAGERS, target="ce.export"),
+    # A background export belongs to the person who asked for it (here antenne A's manager): a 404 for anyone else.
+    "conseillers_entreprises:export_job": Access(only(Role.ANTENNE_MANAGER), target="ce.export_job"),
+    "conseillers_entreprises:export_job_status": Access(only(Role.ANTENNE_MANAGER), target="ce.export_job"),
+    "conseillers_entreprises:export_job_download": Access(only(Role.ANTENNE_MANAGER), target="ce.export_job"),
     # A need of antenne A: its team, its antenne's managers, support.
     "conseillers_entreprises:need": Access(SEES_THE_NEED, target="ce.need"),
     # The agent's secure link: opens the need to an anonymous browser (scoped), sends those who see it to it, and

@@ -52,6 +52,7 @@ INSTITUTIONS = [
         "qualite-de-vie-au-travail", "reprendre-entreprise", "vendre-entreprise",
     ]),
     ("Chambre de Métiers et de l’Artisanat", "cma", "", [InstitutionCategory.CMA], [
+        "former", "reduction-impots", "resoudre-un-differend-avec-votre-fournisseur-d-energie", "international",
         "projet-immobilier", "formalites-entreprise", "formalites-entreprise-statut", "strategie", "clients",
         "nouvelle-offre-produit-service", "diagnostic", "vendre-sur-internet", "visibilite-sur-internet",
         "proteger-vos-donnees", "dechets", "eau", "energie", "transport-mobilite", "demarche-ecologie", "bilan-rse",
@@ -187,13 +188,11 @@ ANTENNES = [
 
 EXPERT_OWN_ZONES = {"nord@opco-atlas.demo.relais.test": [(ZoneType.DEPARTMENT, "59")]}
 
-# (owner slug or antenne name, fields): the OPCOs serve their branches (NAF prefixes), Bpifrance companies of 3 years
-# or more, the CMA small companies.
+# (owner slug, fields): Bpifrance serves companies of 3 years or more, the CMA small companies. The OPCOs need no
+# filter: routing keeps the company's own OPCO, from its collective agreements (demo companies have IDCC codes).
 INSTITUTION_FILTERS = {
     "bpifrance": {"min_years_of_existence": 3},
     "cma": {"max_staff": 49},
-    "opco-atlas": {"accepted_naf_codes": ["62", "63", "64", "65", "66", "69", "70", "71", "73"]},
-    "opco-2i": {"accepted_naf_codes": [f"{division:02d}" for division in range(10, 34)]},
 }
 DEMO_AGENTS = [
     ("agent.francetravail@relais.test", "Agent France Travail Rhône (reçoit les besoins de recrutement)"),

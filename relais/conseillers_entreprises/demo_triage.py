@@ -16,8 +16,9 @@ from relais.core.demo import DEMO_PASSWORD
 from .cancellation import load_cancellation_templates
 from .enums import SolicitationAction, SolicitationSource, SolicitationStatus
 from .models import CancellationTemplate, Solicitation, SolicitationEvent, Subject
+from .services.needs import NeedDraft
 from .services.routing import route_need
-from .services.triage import NeedDraft, cancel_solicitation, transmit_solicitation
+from .services.triage import cancel_solicitation, transmit_solicitation
 from .taxonomy import import_taxonomy
 
 SUPPORT_GROUP = "Équipe support Conseillers-Entreprises"
@@ -154,7 +155,7 @@ def load_demo() -> None:
             first_name=item.first_name,
             last_name=item.last_name,
             email=item.email,
-            phone="0600000000",
+            phone="+33600000000",
             source=item.source,
             terms_accepted_at=submitted_at,
             submitted_at=submitted_at,
@@ -166,14 +167,14 @@ def load_demo() -> None:
             if experts:
                 transmit_solicitation(
                     solicitation=solicitation,
-                    needs=[NeedDraft(solicitation.subject, solicitation.description, experts)],
-                    author=support,
+                    needs=[NeedDraft(solicitation.subject, solicitation.description, experts, routed=experts)],
+                    actor=support,
                 )
         elif item.outcome:
             cancel_solicitation(
                 solicitation=solicitation,
                 template=CancellationTemplate.objects.get(slug=item.outcome),
-                author=support,
+                actor=support,
             )
 
 

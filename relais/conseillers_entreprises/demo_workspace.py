@@ -29,6 +29,8 @@ from .models import (
     SolicitationEvent,
     Subject,
 )
+from .services.company_followup import report_not_contacted
+from .services.needs import need_search_text
 from .services.positioning import close, refuse, take_charge
 
 FRANCE_TRAVAIL_AGENT = "agent.francetravail@relais.test"
@@ -49,6 +51,7 @@ class DemoNeed:
     france_travail: str  # what the France Travail team did: quo, take, refuse, or a closing status
     bpifrance: str
     satisfaction: bool = False
+    not_contacted: bool = False  # the company reported on its follow-up page that nobody called it back
 
 
 DEMO_NEEDS = [
@@ -62,7 +65,7 @@ DEMO_NEEDS = [
         "7a2d3b63-1e5f-4d62-8b52-000000000002", "83069145700022", "financer-projet", "Inès", "Fabre",
         "ines.fabre@occitanie-aero.test",
         "Financer une nouvelle ligne de découpe laser (350 000 €) pour notre atelier lyonnais.",
-        12, QUO, QUO,
+        12, QUO, QUO, not_contacted=True,
     ),
     DemoNeed(
         "7a2d3b63-1e5f-4d62-8b52-000000000003", "84215937800012", "financer-projet", "Camille", "Rivoire",
@@ -125,6 +128,8 @@ def load_demo() -> None:
         need = _transmitted_need(item, now=now - timedelta(days=item.days_ago), teams=teams, support=support)
         for key, team in teams.items():
             _position(need.matches.get(expert=team), getattr(item, key))
+        if item.not_contacted:
+            report_not_contacted(solicitation=need.diagnosis.solicitation, need=need)
         if item.satisfaction:
             SatisfactionAnswer.objects.create(
                 need=need,
@@ -165,8 +170,10 @@ def _transmitted_need(item: DemoNeed, *, now, teams: dict[str, Expert], support:
         completed_at=now,
     )
     need = Need.objects.create(diagnosis=diagnosis, subject=subject, content=item.description, status=NeedStatus.QUO)
+    search_text = need_search_text(need)
     Match.objects.bulk_create(
-        Match(need=need, expert=team, subject=subject, status=MatchStatus.QUO, sent_at=now) for team in teams.values()
+        Match(need=need, expert=team, subject=subject, status=MatchStatus.QUO, sent_at=now, search_text=search_text)
+        for team in teams.values()
     )
     return need
 
@@ -176,8 +183,8 @@ def _position(match: Match, outcome: str) -> None:
         return
     agent = match.expert.users.get(email__in=[FRANCE_TRAVAIL_AGENT, BPIFRANCE_AGENT])
     if outcome == REFUSE:
-        refuse(match=match, author=agent, reason="Ce besoin ne relève pas de notre offre.")
+        refuse(match=match, actor=agent, reason="Ce besoin ne relève pas de notre offre.")
         return
-    take_charge(match=match, author=agent)
+    take_charge(match=match, actor=agent)
     if outcome != TAKE:
-        close(match=match, author=agent, outcome=outcome)
+        close(match=match, actor=agent, outcome=outcome)

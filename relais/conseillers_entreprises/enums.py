@@ -20,6 +20,7 @@ class InstitutionCategory(models.TextChoices):
     OPCO = "opco", "OPCO"
     CCI = "cci", "CCI"
     CMA = "cma", "CMA"
+    UNAPL = "unapl", "UNAPL"
 
 
 class SolicitationStatus(models.TextChoices):
@@ -64,6 +65,19 @@ class MatchStatus(models.TextChoices):
     NOT_FOR_ME = "not_for_me", "Mise en relation refusée"
 
 
+# Status groups of a match, shared by positioning, the inbox tabs, the follow-up and the figures.
+CLOSED_STATUSES = (MatchStatus.DONE, MatchStatus.DONE_NO_HELP, MatchStatus.DONE_NOT_REACHABLE)
+# Where the team has called the company back: the "taken charge" share of the figures.
+TAKEN_STATUSES = (MatchStatus.TAKING_CARE, *CLOSED_STATUSES)
+# The public service shows a need by the most advanced position of its experts, in this order.
+NEED_STATUS_PRECEDENCE = (
+    MatchStatus.DONE,
+    MatchStatus.DONE_NO_HELP,
+    MatchStatus.DONE_NOT_REACHABLE,
+    MatchStatus.TAKING_CARE,
+)
+
+
 class SolicitationAction(models.TextChoices):
     SUBMITTED = "submitted", "Demande déposée"
     EXPERT_ADDED = "expert_added", "Expert ajouté"
@@ -73,3 +87,37 @@ class SolicitationAction(models.TextChoices):
     TRANSMITTED = "transmitted", "Demande transmise aux experts"
     CANCELED = "canceled", "Demande abandonnée"
     NOTE = "note", "Note de l’équipe support"
+    NOT_CONTACTED = "not_contacted", "L’entreprise signale ne pas avoir été contactée"
+
+
+class ReminderBasket(models.TextChoices):
+    POKE = "poke", "Sans réponse"
+    LAST_CHANCE = "last_chance", "Risque d’abandon"
+    ABANDON = "abandon", "Abandonnés"
+    REFUSED = "refused", "Refusés"
+    NOT_CONTACTED = "not_contacted", "Entreprise non rappelée"
+
+
+class ReminderActionKind(models.TextChoices):
+    EXPERTS_REMINDED = "experts_reminded", "Experts relancés"
+    COMPANY_EMAILED = "company_emailed", "Réponse envoyée à l’entreprise"
+    MARKED_DONE = "marked_done", "Marqué comme traité"
+
+
+class CompanyEmailKind(models.TextChoices):
+    BEING_HANDLED = "being_handled", "Demande en cours de traitement (J+9)"
+    ABANDONED = "abandoned", "Échec de la demande (J+45)"
+    SATISFACTION = "satisfaction", "Enquête de satisfaction"
+
+
+class AccountRequestStatus(models.TextChoices):
+    PENDING = "pending", "À examiner"
+    VALIDATED = "validated", "Validée"
+    REFUSED = "refused", "Refusée"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Prêt"
+    FAILED = "failed", "Échec"

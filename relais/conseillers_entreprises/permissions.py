@@ -10,10 +10,41 @@ def is_support(user) -> bool:
     return user.is_authenticated and user.has_perm(SUPPORT_PERMISSION)
 
 
+def may_analyse(user) -> bool:
+    """Agents of at least one expert team, and support, make "Analyses"."""
+    return is_support(user) or (user.is_authenticated and user.experts.exists())
+
+
+def may_comment(user, need) -> bool:
+    """Support, the advisor who detected the need and the agents of the teams it was sent to write in its thread."""
+    return is_support(user) or need.diagnosis.advisor_id == user.pk or need.matches.filter(expert__users=user).exists()
+
+
+def team_antenne_ids(user) -> tuple[int, ...] | None:
+    """The antennes whose figures the user sees: None for support (all), else those they manage; anyone else is
+    refused."""
+    if is_support(user):
+        return None
+    antenne_ids = tuple(user.managed_antennes.values_list("pk", flat=True))
+    if not antenne_ids:
+        raise PermissionDenied
+    return antenne_ids
+
+
 def support_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_support(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def analyst_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not may_analyse(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.privacy import anonymise_account
+from relais.core.uploads import delete_after_commit
 from relais.notifications.services import queue_email
 from relais.privacy.enums import Erasure, RetentionAction, Service
 from relais.privacy.registry import (
@@ -47,6 +48,7 @@ from .models import (
     CompanyEmailSent,
     Diagnosis,
     Expert,
+    ExportJob,
     InstitutionSubject,
     Match,
     MatchStatusChange,
@@ -608,5 +610,26 @@ register_personal_data(
         erasure=Erasure.DELETED,
         erasure_note="Supprimées.",
         not_personal={"created_by": "l’agent qui a saisi l’absence"},
+    )
+)
+
+
+def _delete_exports(rows):
+    for job in rows:
+        delete_after_commit(job.file)
+    rows.delete()
+
+
+register_personal_data(
+    PersonalData(
+        model=ExportJob,
+        service=CE,
+        label="Vos exports du tableau de bord",
+        fields=("requested_by", "name", "extension", "query", "status", "created_at", "expires_at"),
+        owner=by_user("requested_by"),
+        erasure=Erasure.DELETED,
+        erasure_note="Supprimés avec leur fichier (ils le sont de toute façon 24 heures après leur création).",
+        erase=lambda rows, erasing: _delete_exports(rows),
+        not_personal={"file": "le fichier de l’export, supprimé avec la ligne ; il n’est pas joint à l’export"},
     )
 )

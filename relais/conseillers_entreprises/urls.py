@@ -27,6 +27,7 @@ urlpatterns = [
     path(f"{LANDING}autre-besoin/", public.file_other_need, name="file_other_need"),
     path("demande/<uuid:public_id>/reprendre/", public.filing_resume, name="filing_resume"),
     path("demande/<uuid:public_id>/confirmation/", public.filing_confirmation, name="filing_confirmation"),
+    path("demande/suivi/<str:token>/", public.company_followup, name="company_followup"),
     # Newsletter
     path("lettre-information/", newsletter.subscribe, name="newsletter_subscribe"),
     path("lettre-information/confirmation/<uuid:public_id>/", newsletter.confirm, name="newsletter_confirm"),
@@ -39,6 +40,9 @@ urlpatterns = [
         stats.export,
         name="stats_export",
     ),
+    path("support/exports/<uuid:public_id>/", stats.export_job, name="export_job"),
+    path("support/exports/<uuid:public_id>/etat/", stats.export_job_status, name="export_job_status"),
+    path("support/exports/<uuid:public_id>/telecharger/", stats.export_job_download, name="export_job_download"),
     # Support team
     path("support/sollicitations/", triage.queue, name="triage_queue"),
     path("support/sollicitations/<uuid:public_id>/", triage.solicitation_detail, name="triage_solicitation"),
@@ -57,10 +61,10 @@ urlpatterns = [
     # Inbox of an agent's teams, then the pages of an antenne manager
     path("besoins/", inbox.inbox, name="inbox"),
     path("antennes/", managers.antennes, name="managed_antennes"),
-    path("antennes/<int:pk>/", managers.antenne_detail, name="antenne"),
-    path("antennes/<int:pk>/agents/", managers.antenne_agents, name="antenne_agents"),
+    path("antennes/<uuid:public_id>/", managers.antenne_detail, name="antenne"),
+    path("antennes/<uuid:public_id>/agents/", managers.antenne_agents, name="antenne_agents"),
     path(
-        "antennes/<int:pk>/absences/<int:absence_pk>/supprimer/",
+        "antennes/<uuid:public_id>/absences/<uuid:absence_id>/supprimer/",
         managers.absence_delete,
         name="antenne_absence_delete",
     ),

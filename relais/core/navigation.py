@@ -37,7 +37,7 @@ SERVICES = (
             "professionnelle : organisations par SIREN, responsables des accès, demandes d'accès, "
             "habilitations par service et tiers déclarants."
         ),
-        url="/#portail",
+        url="/organisations/mes-habilitations/",
     ),
     Service(
         slug="francenum",

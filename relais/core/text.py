@@ -16,8 +16,10 @@ import re
 from functools import wraps
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.shortcuts import render
+
+from .views import bad_request
 
 _NON_CHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -99,7 +101,12 @@ class InputHygieneMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "checks_own_input", False):
             return None
-        if forbidden_character(dict(request.GET.lists())):
+        try:
+            query = dict(request.GET.lists())
+        except (TooManyFieldsSent, RequestDataTooBig):
+            # Left to the error handlers, DEBUG's technical page would parse the query again and fail with a 500.
+            return bad_request(request)
+        if forbidden_character(query):
             return self._refuse(request)
         # Forms answer on the field; endpoints without a form (called by servers) answer here.
         machine_endpoint = getattr(view_func, "csrf_exempt", False) and request.method == "POST"

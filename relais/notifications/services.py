@@ -92,6 +92,30 @@ def queue_email(
     if not to:
         raise ValueError("Un courriel a besoin d'au moins un destinataire.")
     subject, text_body, html_body = render_email(template=template, context=context or {})
+    return queue_message(
+        to=to,
+        cc=cc,
+        reply_to=reply_to,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        template=template,
+        forget_after_sending=forget_after_sending,
+    )
+
+
+def queue_message(
+    *,
+    to: list[str],
+    subject: str,
+    text_body: str,
+    html_body: str = "",
+    cc: list[str] | None = None,
+    reply_to: list[str] | None = None,
+    template: str = "",
+    forget_after_sending: bool = False,
+) -> Email:
+    """Write an already rendered email in the current transaction (Django's own emails, through OutboxBackend)."""
     email = Email.objects.create(
         to=list(to),
         cc=list(cc or []),
@@ -128,7 +152,7 @@ def deliver_email(*, email_id: int, connection=None) -> Delivery:
         return Delivery.SKIPPED
     email = Email.objects.get(pk=email_id)
     try:
-        _build_message(email, connection or get_connection(timeout=_smtp_timeout())).send()
+        _build_message(email, connection or delivery_connection()).send()
     except Exception as error:
         # Whatever failed (SMTP refusal, network, a bad header), the row keeps the reason for the admin and
         # the backoff spaces the attempts; MAX_ATTEMPTS bounds a permanent error.
@@ -154,6 +178,11 @@ def message_id(email: Email) -> str:
     return f"<{email.public_id}@{domain}>"
 
 
+def delivery_connection():
+    """The connection that really sends (SMTP, console, files): never the outbox's own backend."""
+    return get_connection(backend=settings.EMAIL_DELIVERY_BACKEND, timeout=_smtp_timeout())
+
+
 def _build_message(email: Email, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         headers={"Message-ID": message_id(email)},
@@ -165,7 +194,8 @@ def _build_message(email: Email, connection) -> EmailMultiAlternatives:
         reply_to=email.reply_to,
         connection=connection,
     )
-    message.attach_alternative(email.html_body, "text/html")
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
     return message
 
 
@@ -195,7 +225,7 @@ def send_due_emails(*, batch_size: int = 100) -> int:
     )
     if failed:
         logger.error("%s courriel(s) abandonné(s) après %s tentatives interrompues.", failed, MAX_ATTEMPTS)
-    connection = get_connection(timeout=_smtp_timeout())
+    connection = delivery_connection()
     try:
         connection.open()
     except OSError as error:

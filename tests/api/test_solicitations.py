@@ -146,7 +146,7 @@ def test_follow_a_request_until_an_advisor_takes_charge(client, landing, auth, o
     match = MatchFactory(need=need, expert=cci)
     MatchFactory(need=need, expert=ExpertFactory(antenne=AntenneFactory(institution=InstitutionFactory(name="OPCO"))))
     Solicitation.objects.filter(pk=solicitation.pk).update(status=SolicitationStatus.PROCESSED)
-    positioning.take_charge(match=match, author=agent)
+    positioning.take_charge(match=match, actor=agent)
     body = client.get(url, **auth).json()
     assert body["status"] == "processed"
     [need_out] = body["needs"]

@@ -61,7 +61,7 @@ def test_status_change_sends_a_signed_post_after_commit(
 ):
     template = CancellationTemplate.objects.create(slug="hors-champ", title="Hors du champ")
     with django_capture_on_commit_callbacks(execute=True):
-        triage.cancel_solicitation(solicitation=solicitation, template=template, author=UserFactory())
+        triage.cancel_solicitation(solicitation=solicitation, template=template, actor=UserFactory())
     [request] = receiver.requests
     assert str(request.url) == HOOK
     body = request.content
@@ -80,7 +80,7 @@ def test_take_charge_notifies_the_partner(hooked, solicitation, receiver, django
     agent = UserFactory()
     match = MatchFactory(need=need, expert=ExpertFactory(users=[agent]))
     with django_capture_on_commit_callbacks(execute=True):
-        positioning.take_charge(match=match, author=agent)
+        positioning.take_charge(match=match, actor=agent)
     # The match's and the need's changes in one transaction make one delivery.
     assert WebhookDelivery.objects.count() == 1
     [request] = receiver.requests

@@ -36,6 +36,7 @@ def test_import_everything():
     assert Establishment.objects.count() == 5
     workshop = Establishment.objects.get(siret="91847362000014")
     assert workshop.name == "MENUISERIE DE LA VILAINE"
+    assert workshop.nafa_code == "4332AA"
     assert workshop.address == "6 RUE DE LA MABILAIS"
     assert workshop.commune.name == "Rennes"
     assert workshop.search_name == "yann le goff menuiserie de la vilaine 35000 rennes"
@@ -91,3 +92,19 @@ def test_command_errors():
         run("--unites-legales", str(FIXTURES / "absent.csv"))
     with pytest.raises(CommandError, match="--etablissements"):
         run("--unites-legales", UNITS, "--departments", "69")
+
+
+def test_collective_agreements_of_the_ministry_file(tmp_path):
+    run("--unites-legales", UNITS, "--etablissements", ESTABLISHMENTS)
+    conventions = tmp_path / "conventions.csv"
+    conventions.write_text(
+        "SIRET;IDCC\n84215937800012;0018\n84215937800012;1486\n79340256100013;843\n00000000000000;16\n",
+        encoding="utf-8",
+    )
+    run("--conventions", str(conventions))
+    assert Establishment.objects.get(siret="84215937800012").idcc_codes == ["18", "1486"]
+    assert Company.objects.get(siren="842159378").idcc_codes == ["18", "1486"]
+    assert Company.objects.get(siren="793402561").idcc_codes == ["843"]
+    # The stock file again keeps what the agreements file gave.
+    run("--unites-legales", UNITS, "--etablissements", ESTABLISHMENTS)
+    assert Company.objects.get(siren="842159378").idcc_codes == ["18", "1486"]

@@ -79,6 +79,8 @@ def test_fetched_data_are_stored_locally():
     ]
     head_office = Establishment.objects.get(siret="35600000000048")
     assert head_office.is_head_office
+    # The collective agreements (routing finds the OPCO from them), without leading zeros.
+    assert head_office.idcc_codes == ["5516", "9999"]
     assert head_office.address == "DIRECTION GENERALE DE LA POSTE 9 RUE DU COLONEL PIERRE AVIA"
     assert head_office.postal_code == "75015"
     assert head_office.commune_name == "PARIS"

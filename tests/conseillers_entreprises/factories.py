@@ -2,6 +2,7 @@ import factory
 
 from relais.conseillers_entreprises import models
 from relais.conseillers_entreprises.enums import SolicitationStatus, TerritorialLevel, ZoneType
+from relais.conseillers_entreprises.services.needs import need_search_text
 from tests.accounts.factories import UserFactory
 
 
@@ -22,6 +23,15 @@ class SubjectFactory(factory.django.DjangoModelFactory):
     theme = factory.SubFactory(ThemeFactory)
     label = factory.Sequence(lambda n: f"Sujet {n}")
     slug = factory.Sequence(lambda n: f"sujet-{n}")
+
+
+class SubjectQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SubjectQuestion
+
+    subject = factory.SubFactory(SubjectFactory)
+    key = factory.Sequence(lambda n: f"question-{n}")
+    label = factory.Sequence(lambda n: f"Question {n} ?")
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
@@ -119,3 +129,5 @@ class MatchFactory(factory.django.DjangoModelFactory):
     need = factory.SubFactory(NeedFactory)
     expert = factory.SubFactory(ExpertFactory)
     subject = factory.SelfAttribute("need.subject")
+    # As services/needs.py writes it when a need is sent.
+    search_text = factory.LazyAttribute(lambda match: need_search_text(match.need))

@@ -3,17 +3,21 @@
 import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from relais.conseillers_entreprises.enums import SolicitationStatus
+from relais.conseillers_entreprises.enums import ExportStatus, SolicitationStatus
 from relais.conseillers_entreprises.models import (
     Absence,
     AccountRequest,
+    ExportJob,
     Landing,
     NewsletterSubscription,
     SatisfactionAnswer,
     Subject,
 )
 from relais.conseillers_entreprises.services.advisors import invite_advisor
+from relais.conseillers_entreprises.services.company_followup import followup_url
 from relais.conseillers_entreprises.services.links import need_link_url
 from relais.conseillers_entreprises.services.satisfaction import satisfaction_url
 from relais.conseillers_entreprises.taxonomy import import_taxonomy
@@ -48,6 +52,14 @@ def targets(world) -> dict[str, dict]:
         insee_code="69", name="Rhône", region=Region.objects.create(insee_code="84", name="Auvergne-Rhône-Alpes")
     )
     subscription = NewsletterSubscription.objects.create(email="lecteur@exemple.fr")
+    export_job = ExportJob.objects.create(
+        requested_by=users[Role.ANTENNE_MANAGER],
+        name="besoins",
+        extension="csv",
+        status=ExportStatus.DONE,
+        expires_at=timezone.now() + datetime.timedelta(hours=24),
+    )
+    export_job.file.save("besoins.csv", ContentFile(b"sujet;statut\r\n"))
     return {
         "ce.landing": {"landing_slug": landing.slug},
         "ce.theme": {"landing_slug": landing.slug, "theme_slug": subject.theme.slug},
@@ -66,12 +78,14 @@ def targets(world) -> dict[str, dict]:
         },
         "ce.match": {"public_id": match.public_id},
         "ce.satisfaction_answer": {"public_id": answer.public_id},
-        "ce.antenne": {"pk": world.objects["antenne_a"].pk},
-        "ce.absence": {"pk": world.objects["antenne_a"].pk, "absence_pk": absence.pk},
+        "ce.antenne": {"public_id": world.objects["antenne_a"].public_id},
+        "ce.absence": {"public_id": world.objects["antenne_a"].public_id, "absence_id": absence.public_id},
         "ce.advisor_invitation": {"public_id": invitation.public_id},
         # The link's token is only in the email: this one is wrong, and the page says so to anyone.
         "ce.advisor_invitation_link": {"public_id": invitation.public_id, "token": "jeton-inconnu"},
         "ce.account_request": {"public_id": account_request.public_id},
         "ce.coverage_department": {"subject_slug": subject.slug, "department_code": department.insee_code},
         "ce.export": {"name": "besoins", "extension": "csv"},
+        "ce.export_job": {"public_id": export_job.public_id},
+        "ce.company_followup": {"token": followup_url(solicitation=solicitation).rstrip("/").rsplit("/", 1)[1]},
     }

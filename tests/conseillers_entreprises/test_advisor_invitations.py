@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.models import User
-from relais.conseillers_entreprises.models import AccountRequest, AccountRequestStatus, AdvisorInvitation
+from relais.conseillers_entreprises.enums import AccountRequestStatus
+from relais.conseillers_entreprises.models import AccountRequest, AdvisorInvitation
 from relais.conseillers_entreprises.services.advisors import ACCOUNT_REQUEST_EMAILS, invite_advisor
 from relais.notifications.models import Email
 from tests.accounts.factories import PASSWORD, UserFactory

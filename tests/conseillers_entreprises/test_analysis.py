@@ -126,7 +126,10 @@ def test_build_with_two_subjects_uncheck_one_and_send(
     ]
     response = client.post(page_url(establishment), post_data(token, needs, action="update"))
     panels = [panel for _form, panel in response.context["needs"]]
-    assert [set(panel["candidates"]) for panel in panels] == [{(rh, True), (apec, True)}, {(bpi, True)}]
+    assert [{(c.expert, c.checked) for c in panel.candidates} for panel in panels] == [
+        {(rh, True), (apec, True)},
+        {(bpi, True)},
+    ]
     assert 'value="Camille Rivoire"' in response.content.decode()
 
     needs = [
@@ -158,7 +161,7 @@ def test_build_with_two_subjects_uncheck_one_and_send(
     content = client.get(reverse("conseillers_entreprises:need", args=[need.public_id])).content.decode()
     assert "camille@soierie.fr" in content
     with django_capture_on_commit_callbacks(execute=True):
-        take_charge(match=matches.get(expert=rh), author=agent)
+        take_charge(match=matches.get(expert=rh), actor=agent)
     assert Email.objects.filter(to=["alix@cci.fr"]).exists()
 
 
@@ -207,7 +210,7 @@ def test_the_detecting_advisor_follows_the_need_and_joins_the_thread(client, dja
     client.force_login(advisor)
     response = client.get(reverse("conseillers_entreprises:need", kwargs={"public_id": match.need.public_id}))
     assert response.status_code == 200
-    assert advisor in comment_recipients(need=match.need, author=match.expert.users.get())
+    assert advisor in comment_recipients(need=match.need, actor=match.expert.users.get())
     client.force_login(UserFactory())
     response = client.get(reverse("conseillers_entreprises:need", kwargs={"public_id": match.need.public_id}))
     assert response.status_code == 404

@@ -50,11 +50,11 @@ def test_every_demo_establishment_finds_one_to_three_teams_for_every_subject(dem
                 unrouted.append((establishment.commune.name, subject.slug))
             elif len(kept) > 3:
                 crowded.append((establishment.commune.name, subject.slug, [str(e) for e in kept]))
-    assert unrouted == []
+    assert unrouted == [], unrouted
     assert crowded == []
 
 
-def test_demo_shows_filters_absence_and_expert_zones(demo_territories):
+def test_demo_shows_opco_chamber_absence_and_expert_zones(demo_territories):
     companies_demo.load_demo()
     demo.load_demo()
     lyon = Establishment.objects.get(siret="84215937800012")
@@ -65,13 +65,13 @@ def test_demo_shows_filters_absence_and_expert_zones(demo_territories):
     ]
     assert {(e.expert.name, e.rule) for e in kept.excluded} == {
         ("Équipe recrutement Rhône", "absence"),
-        ("Conseillers emploi-formation", "institution_filter"),
+        ("Conseillers emploi-formation", "opco"),
     }
     assert Expert.objects.get(email="nord@opco-atlas.demo.relais.test").has_own_zones
     toulouse = Establishment.objects.get(siret="83069145700014")
     routing = route_need(subject=Subject.objects.get(slug="strategie"), establishment=toulouse, explain=True)
-    assert [e.reason for e in routing.excluded if e.rule == "institution_filter"] == [
-        "Filtre de l’institution : effectif maximal 49 salariés, l’entreprise en compte 100 à 199."
+    assert [e.reason for e in routing.excluded if e.rule == "chamber"] == [
+        "Chambre : Chambre de Métiers et de l’Artisanat sert les artisans ; l’activité de l’entreprise est commerciale."
     ]
 
 

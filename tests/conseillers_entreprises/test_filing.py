@@ -272,3 +272,35 @@ def test_taxonomy_import_is_idempotent(taxonomy):
         0,
     )
     assert (SubjectQuestion.objects.count(), Landing.objects.count()) == counts
+
+
+def test_draft_values_are_cleaned_as_a_submission(client, home):
+    """No NUL byte nor non-character is stored, and only a web address is kept as the page of origin."""
+    data = payload(
+        action="draft",
+        description="Recruter\x00 un boulanger\ufffe",
+        first_name="Cla\x00ire",
+        phone="06 12 34 56 78",
+        origin_url="javascript:alert(document.cookie)",
+    )
+    client.post(form_url(), data)
+    draft = Solicitation.objects.get()
+    assert draft.description == "Recruter un boulanger"
+    assert draft.first_name == "Claire"
+    assert draft.phone == "+33612345678"
+    assert draft.origin_url == ""
+    client.post(form_url(), payload(action="draft", origin_url="https://www.partenaire.fr/aides"))
+    assert Solicitation.objects.exclude(pk=draft.pk).get().origin_url == "https://www.partenaire.fr/aides"
+
+
+def test_submission_keeps_only_a_web_origin(client, home, establishment):
+    client.post(form_url(), payload(origin_url="data:text/html,<script>alert(1)</script>"))
+    assert Solicitation.objects.get().origin_url == ""
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_too_many_query_parameters_answer_400_in_every_environment(client, home, settings, debug):
+    settings.DEBUG = debug
+    query = "&".join(f"p{index}=1" for index in range(1200))
+    response = client.get(f"{form_url()}?{query}")
+    assert response.status_code == 400

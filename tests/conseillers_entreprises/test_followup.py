@@ -8,15 +8,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.conseillers_entreprises.enums import MatchStatus, NeedStatus
-from relais.conseillers_entreprises.models import (
+from relais.conseillers_entreprises.enums import (
     CompanyEmailKind,
-    CompanyEmailSent,
-    ExpertDigest,
-    ReminderAction,
+    MatchStatus,
+    NeedStatus,
     ReminderActionKind,
     ReminderBasket,
 )
+from relais.conseillers_entreprises.models import CompanyEmailSent, ExpertDigest, ReminderAction
 from relais.conseillers_entreprises.services import refuse, take_charge
 from relais.conseillers_entreprises.services.followup import (
     basket_counts,
@@ -79,16 +78,16 @@ def test_baskets_follow_the_days_since_first_sending(need, days, basket):
 
 def test_a_need_taken_in_charge_leaves_the_baskets(need):
     match = need.matches.first()
-    take_charge(match=match, author=match.expert.users.get())
+    take_charge(match=match, actor=match.expert.users.get())
     with time_machine.travel(SENT + timedelta(days=10), tick=False):
         assert basket_counts() == dict.fromkeys(ReminderBasket.values, 0)
 
 
 def test_needs_refused_by_every_team_are_in_the_refused_basket(need):
     matches = list(need.matches.all())
-    refuse(match=matches[0], author=matches[0].expert.users.get())
+    refuse(match=matches[0], actor=matches[0].expert.users.get())
     assert not in_basket(need, ReminderBasket.REFUSED)
-    refuse(match=matches[1], author=matches[1].expert.users.get())
+    refuse(match=matches[1], actor=matches[1].expert.users.get())
     assert in_basket(need, ReminderBasket.REFUSED)
 
 
@@ -123,7 +122,7 @@ def test_remind_experts_emails_the_waiting_teams_with_their_links(
     client, support, need, django_capture_on_commit_callbacks
 ):
     matches = list(need.matches.select_related("expert").order_by("pk"))
-    refuse(match=matches[1], author=matches[1].expert.users.get())
+    refuse(match=matches[1], actor=matches[1].expert.users.get())
     client.force_login(support)
     url = reverse("conseillers_entreprises:followup_remind", kwargs={"public_id": need.public_id})
     with time_machine.travel(SENT + timedelta(days=22), tick=False):
@@ -155,7 +154,7 @@ def test_mark_done_removes_the_need_from_that_basket_only(client, support, need)
 
 def test_support_writes_to_a_company_every_team_refused(client, support, need, django_capture_on_commit_callbacks):
     for match in need.matches.all():
-        refuse(match=match, author=match.expert.users.get())
+        refuse(match=match, actor=match.expert.users.get())
     client.force_login(support)
     url = reverse("conseillers_entreprises:followup_write_company", kwargs={"public_id": need.public_id})
     response = client.get(url + "?panier=refused")
@@ -175,7 +174,7 @@ def test_support_writes_to_a_company_every_team_refused(client, support, need, d
 
 def test_write_form_keeps_the_text_on_error(client, support, need):
     for match in need.matches.all():
-        refuse(match=match, author=match.expert.users.get())
+        refuse(match=match, actor=match.expert.users.get())
     client.force_login(support)
     url = reverse("conseillers_entreprises:followup_write_company", kwargs={"public_id": need.public_id})
     response = client.post(url, {"basket": "refused", "subject": "", "body": "Mon texte"})
@@ -200,7 +199,7 @@ def test_being_handled_email_on_day_9_once(need, django_capture_on_commit_callba
 
 def test_no_being_handled_email_once_an_expert_took_charge(need):
     match = need.matches.first()
-    take_charge(match=match, author=match.expert.users.get())
+    take_charge(match=match, actor=match.expert.users.get())
     with time_machine.travel(SENT + timedelta(days=9), tick=False):
         assert send_being_handled_emails() == []
 
@@ -229,7 +228,7 @@ def test_dry_run_prints_and_sends_nothing(need, capsys):
 def test_weekly_digest_to_each_agent_of_teams_with_pending_needs(need, django_capture_on_commit_callbacks):
     other = make_need(company="BOULANGERIE DU FAUBOURG", email="karim@pain.fr", agents=1)
     first = need.matches.order_by("pk").first()
-    take_charge(match=first, author=first.expert.users.get())
+    take_charge(match=first, actor=first.expert.users.get())
     monday = SENT + timedelta(days=7, hours=-1)
     with time_machine.travel(monday, tick=False), django_capture_on_commit_callbacks(execute=True):
         report = send_weekly_digests()

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -36,7 +37,7 @@ def received(expert, *, company="ATELIER SOIERIE", status=MatchStatus.QUO, days_
 
 
 def tab_counts(response):
-    return {tab.slug: count for tab, count in response.context["tabs"]}
+    return {parse_qs(urlsplit(tab.url).query)["onglet"][0]: tab.count for tab in response.context["tabs"]}
 
 
 def test_anonymous_is_sent_to_login(client):

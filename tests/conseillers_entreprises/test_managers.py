@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -16,16 +17,17 @@ ANTENNES = reverse("conseillers_entreprises:managed_antennes")
 
 
 def detail_url(antenne):
-    return reverse("conseillers_entreprises:antenne", kwargs={"pk": antenne.pk})
+    return reverse("conseillers_entreprises:antenne", kwargs={"public_id": antenne.public_id})
 
 
 def agents_url(antenne):
-    return reverse("conseillers_entreprises:antenne_agents", kwargs={"pk": antenne.pk})
+    return reverse("conseillers_entreprises:antenne_agents", kwargs={"public_id": antenne.public_id})
 
 
 def delete_url(antenne, absence):
     return reverse(
-        "conseillers_entreprises:antenne_absence_delete", kwargs={"pk": antenne.pk, "absence_pk": absence.pk}
+        "conseillers_entreprises:antenne_absence_delete",
+        kwargs={"public_id": antenne.public_id, "absence_id": absence.public_id},
     )
 
 
@@ -67,7 +69,7 @@ def sent(expert, status=MatchStatus.QUO, days_ago=1):
 
 
 def tab_counts(response):
-    return {tab.slug: count for tab, count in response.context["tabs"]}
+    return {parse_qs(urlsplit(tab.url).query)["onglet"][0]: tab.count for tab in response.context["tabs"]}
 
 
 def test_manager_lists_their_antennes_only(client, manager, antenne, teams, other_antenne):

@@ -40,8 +40,8 @@ def outsiders():
 def test_notified_expert_sees_the_whole_need(client, need, matches, support):
     question = SubjectQuestion.objects.create(subject=need.subject, label="Avez-vous déjà recruté en CDI ?")
     SolicitationAnswer.objects.create(solicitation=need.diagnosis.solicitation, question=question, answer=True)
-    refuse(match=matches[1], author=agent(matches[1]), reason="Pas notre territoire")
-    post_comment(need=need, author=agent(matches[1]), body="L’entreprise attend un rappel mardi.")
+    refuse(match=matches[1], actor=agent(matches[1]), reason="Pas notre territoire")
+    post_comment(need=need, actor=agent(matches[1]), body="L’entreprise attend un rappel mardi.")
     client.force_login(agent(matches[0]))
     response = client.get(page_url(need))
     assert response.status_code == 200
@@ -69,7 +69,7 @@ def test_notified_expert_sees_the_whole_need(client, need, matches, support):
 
 def test_buttons_follow_the_status(client, matches):
     match = matches[0]
-    take_charge(match=match, author=agent(match))
+    take_charge(match=match, actor=agent(match))
     client.force_login(agent(match))
     content = client.get(page_url(match.need)).content.decode()
     assert 'value="close"' in content and 'value="reopen"' in content
@@ -144,8 +144,8 @@ def test_query_count_does_not_grow_with_matches_changes_and_comments(
         assert client.get(page_url(need)).status_code == 200
     for _ in range(6):
         match = MatchFactory(need=need)
-        take_charge(match=match, author=agent(match))
-        post_comment(need=need, author=agent(match), body=f"Message de {match.expert.name}")
+        take_charge(match=match, actor=agent(match))
+        post_comment(need=need, actor=agent(match), body=f"Message de {match.expert.name}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(page_url(need))
     assert response.content.decode().count("Message de ") == 6

@@ -44,20 +44,20 @@ def move(match, to_status):
     }[to_status]
     for step in path:
         if isinstance(step, str):
-            close(match=match, author=author, outcome=step)
+            close(match=match, actor=author, outcome=step)
         else:
-            step(match=match, author=author)
+            step(match=match, actor=author)
 
 
 def apply(match, to_status):
     author = agent(match)
     if to_status == "taking_care":
-        return take_charge(match=match, author=author)
+        return take_charge(match=match, actor=author)
     if to_status == "not_for_me":
-        return refuse(match=match, author=author, reason="Hors de notre champ")
+        return refuse(match=match, actor=author, reason="Hors de notre champ")
     if to_status == "quo":
-        return reopen(match=match, author=author)
-    return close(match=match, author=author, outcome=to_status)
+        return reopen(match=match, actor=author)
+    return close(match=match, actor=author, outcome=to_status)
 
 
 def test_allowed_transitions_are_those_of_the_public_service():
@@ -90,20 +90,20 @@ def test_transition_matrix(matches, from_status, to_status):
 
 
 def test_close_requires_a_closing_outcome(matches):
-    take_charge(match=matches[0], author=agent(matches[0]))
+    take_charge(match=matches[0], actor=agent(matches[0]))
     with pytest.raises(ValidationError, match="issue"):
-        close(match=matches[0], author=agent(matches[0]), outcome=MatchStatus.QUO)
+        close(match=matches[0], actor=agent(matches[0]), outcome=MatchStatus.QUO)
 
 
 def test_timestamps_and_refusal_reason(matches):
     match = matches[0]
-    take_charge(match=match, author=agent(match))
+    take_charge(match=match, actor=agent(match))
     assert match.taken_care_of_at is not None and match.closed_at is None
-    close(match=match, author=agent(match), outcome=MatchStatus.DONE)
+    close(match=match, actor=agent(match), outcome=MatchStatus.DONE)
     assert match.closed_at is not None
-    reopen(match=match, author=agent(match))
+    reopen(match=match, actor=agent(match))
     assert match.taken_care_of_at is None and match.closed_at is None
-    refuse(match=matches[1], author=agent(matches[1]), reason="  Hors de notre champ ")
+    refuse(match=matches[1], actor=agent(matches[1]), reason="  Hors de notre champ ")
     assert MatchStatusChange.objects.get(to_status=MatchStatus.NOT_FOR_ME).reason == "Hors de notre champ"
 
 
@@ -126,27 +126,27 @@ def test_need_status_precedence(statuses, expected):
 
 
 def test_need_status_follows_its_matches(need, matches):
-    refuse(match=matches[0], author=agent(matches[0]))
+    refuse(match=matches[0], actor=agent(matches[0]))
     need.refresh_from_db()
     assert need.status == NeedStatus.QUO
-    refuse(match=matches[1], author=agent(matches[1]))
+    refuse(match=matches[1], actor=agent(matches[1]))
     need.refresh_from_db()
     assert need.status == NeedStatus.NOT_FOR_ME
-    reopen(match=matches[1], author=agent(matches[1]))
-    take_charge(match=matches[1], author=agent(matches[1]))
+    reopen(match=matches[1], actor=agent(matches[1]))
+    take_charge(match=matches[1], actor=agent(matches[1]))
     need.refresh_from_db()
     assert need.status == NeedStatus.TAKING_CARE
-    close(match=matches[1], author=agent(matches[1]), outcome=MatchStatus.DONE_NO_HELP)
+    close(match=matches[1], actor=agent(matches[1]), outcome=MatchStatus.DONE_NO_HELP)
     need.refresh_from_db()
     assert need.status == NeedStatus.DONE_NO_HELP
 
 
 def test_company_told_once_when_two_experts_take_charge(need, matches, support, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        take_charge(match=matches[0], author=agent(matches[0]))
-        take_charge(match=matches[1], author=agent(matches[1]))
-        reopen(match=matches[1], author=agent(matches[1]))
-        take_charge(match=matches[1], author=agent(matches[1]))
+        take_charge(match=matches[0], actor=agent(matches[0]))
+        take_charge(match=matches[1], actor=agent(matches[1]))
+        reopen(match=matches[1], actor=agent(matches[1]))
+        take_charge(match=matches[1], actor=agent(matches[1]))
     to_company = [message for message in mail.outbox if message.to == ["camille.rivoire@soierie.fr"]]
     assert [message.subject for message in to_company] == [
         "Prise en charge de votre demande « Recruter un ou plusieurs salariés »"
@@ -163,9 +163,9 @@ def test_company_told_once_when_two_experts_take_charge(need, matches, support, 
 
 def test_unreachable_company_and_advisor_told_on_close(need, matches, support, django_capture_on_commit_callbacks):
     match = matches[0]
-    take_charge(match=match, author=agent(match))
+    take_charge(match=match, actor=agent(match))
     with django_capture_on_commit_callbacks(execute=True):
-        close(match=match, author=agent(match), outcome=MatchStatus.DONE_NOT_REACHABLE)
+        close(match=match, actor=agent(match), outcome=MatchStatus.DONE_NOT_REACHABLE)
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {"camille.rivoire@soierie.fr", support.email}
     assert (
@@ -179,14 +179,14 @@ def test_unreachable_company_and_advisor_told_on_close(need, matches, support, d
 
 
 def test_closing_with_help_tells_only_the_advisor(matches, support, django_capture_on_commit_callbacks):
-    take_charge(match=matches[0], author=agent(matches[0]))
+    take_charge(match=matches[0], actor=agent(matches[0]))
     with django_capture_on_commit_callbacks(execute=True):
-        close(match=matches[0], author=agent(matches[0]), outcome=MatchStatus.DONE)
+        close(match=matches[0], actor=agent(matches[0]), outcome=MatchStatus.DONE)
     assert [message.to for message in mail.outbox] == [[support.email]]
 
 
 def test_refusal_and_reopening_send_nothing(matches, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        refuse(match=matches[0], author=agent(matches[0]))
-        reopen(match=matches[0], author=agent(matches[0]))
+        refuse(match=matches[0], actor=agent(matches[0]))
+        reopen(match=matches[0], actor=agent(matches[0]))
     assert mail.outbox == []

@@ -5,7 +5,15 @@ import time_machine
 
 from relais.companies.models import Establishment
 from relais.conseillers_entreprises.enums import TerritorialLevel, ZoneType
-from relais.conseillers_entreprises.models import Absence, Expert, MatchFilter, TerritorialZone
+from relais.conseillers_entreprises.models import (
+    Absence,
+    Antenne,
+    Expert,
+    ExpertSubject,
+    MatchFilter,
+    SubjectAnswerFilter,
+    TerritorialZone,
+)
 from relais.conseillers_entreprises.services import explain_expert, route_need
 from relais.conseillers_entreprises.services.routing import EXPLAIN_MAX_CANDIDATES
 from relais.territories.models import CommuneKind, Epci
@@ -23,7 +31,9 @@ from .factories import (
     ExpertFactory,
     ExpertSubjectFactory,
     InstitutionFactory,
+    InstitutionSubjectFactory,
     SubjectFactory,
+    SubjectQuestionFactory,
     TerritorialZoneFactory,
 )
 
@@ -65,9 +75,11 @@ def subject():
     return SubjectFactory(slug="recruter", label="Recruter un ou plusieurs salariés")
 
 
-def establishment_in(commune, **company_fields) -> Establishment:
+def establishment_in(commune, establishment=None, **company_fields) -> Establishment:
+    """An establishment whose own staff band and NAF code are unknown unless given: the company's then apply."""
     company = CompanyFactory(**company_fields)
-    return EstablishmentFactory(company=company, commune=commune, commune_insee_code=commune.insee_code)
+    fields = {"staff_size_code": "", "naf_code": "", **(establishment or {})}
+    return EstablishmentFactory(company=company, commune=commune, commune_insee_code=commune.insee_code, **fields)
 
 
 def expert_for(subject, *, zones=(), own_zones=(), level=TerritorialLevel.LOCAL, institution=None, **expert_fields):
@@ -170,29 +182,49 @@ def test_inactive_experts_antennes_and_institutions_are_never_kept(territory, su
     assert [(e.expert, e.rule) for e in explained.excluded] == [(expert, "inactive")]
 
 
-def test_filters_of_institution_antenne_and_expert_must_all_pass(territory, subject):
+def test_one_accepting_filter_is_enough_as_in_the_public_service(territory, subject):
     expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
     establishment = establishment_in(territory["lyon"], staff_size_code="11", naf_code="62.01Z")
-    MatchFilter.objects.create(institution=expert.antenne.institution, min_staff=10)
-    MatchFilter.objects.create(antenne=expert.antenne, accepted_naf_codes=["62"])
-    expert_filter = MatchFilter.objects.create(expert=expert, excluded_legal_forms=["57"])
     assert establishment.company.legal_form_code == "5710"
+    institution_filter = MatchFilter.objects.create(institution=expert.antenne.institution, min_staff=20)
+    expert_filter = MatchFilter.objects.create(expert=expert, excluded_legal_forms=["57"])
     assert route_need(subject=subject, establishment=establishment).kept == []
     exclusion = explain_expert(expert=expert, subject=subject, establishment=establishment)
     assert (exclusion.rule, exclusion.reason) == (
-        "expert_filter",
-        "Filtre de l’équipe : forme juridique 5710 exclue (57).",
+        "institution_filter",
+        "Filtres : aucun n’accepte l’entreprise (filtre de l’institution : effectif minimal 20 salariés, "
+        "l’entreprise en compte 10 à 19 ; filtre de l’équipe : forme juridique 5710 exclue (57)).",
     )
+    MatchFilter.objects.create(antenne=expert.antenne, accepted_naf_codes=["62"])
+    assert route_need(subject=subject, establishment=establishment).kept == [expert]
     expert_filter.excluded_legal_forms = ["54"]
     expert_filter.save()
+    institution_filter.delete()
     assert route_need(subject=subject, establishment=establishment).kept == [expert]
+
+
+def test_a_more_specific_filter_on_the_same_criteria_replaces_the_wider_one(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    establishment = establishment_in(territory["lyon"], staff_size_code="12")
+    MatchFilter.objects.create(institution=expert.antenne.institution, max_staff=10)
+    assert route_need(subject=subject, establishment=establishment).kept == []
+    # The antenne allows up to 49 employees: its filter replaces the institution's on the staff criterion.
+    antenne_filter = MatchFilter.objects.create(antenne=expert.antenne, max_staff=49)
+    assert route_need(subject=subject, establishment=establishment).kept == [expert]
+    # The team's own filter on the same criterion replaces the antenne's in turn.
+    MatchFilter.objects.create(expert=expert, max_staff=19)
+    assert route_need(subject=subject, establishment=establishment).kept == []
+    assert explain_expert(expert=expert, subject=subject, establishment=establishment).rule == "expert_filter"
+    # Scoped to another subject, a filter neither applies nor replaces anything.
+    antenne_filter.subjects.add(SubjectFactory())
+    MatchFilter.objects.filter(expert=expert).delete()
+    assert route_need(subject=subject, establishment=establishment).kept == []
 
 
 def test_first_failing_level_is_the_institution(territory, subject):
     expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
     establishment = establishment_in(territory["lyon"], staff_size_code="02")
     MatchFilter.objects.create(institution=expert.antenne.institution, min_staff=10)
-    MatchFilter.objects.create(antenne=expert.antenne, accepted_naf_codes=["10"])
     exclusion = explain_expert(expert=expert, subject=subject, establishment=establishment)
     assert (exclusion.rule, exclusion.reason) == (
         "institution_filter",
@@ -207,8 +239,6 @@ def test_filter_scoped_to_subjects_applies_only_to_them(territory, subject):
     scoped = MatchFilter.objects.create(institution=expert.antenne.institution, accepted_naf_codes=["10.71"])
     scoped.subjects.add(other_subject)
     establishment = establishment_in(territory["lyon"], naf_code="62.01Z")
-    establishment.naf_code = "62.01Z"
-    establishment.save()
     assert route_need(subject=subject, establishment=establishment).kept == [expert]
     assert route_need(subject=other_subject, establishment=establishment).kept == []
 
@@ -240,7 +270,7 @@ def test_team_covered_several_ways_is_kept_once(territory, subject):
     [
         (
             {"min_staff": 10},
-            {"staff_size_code": "NN"},
+            {"staff_size_code": "NR"},
             "Filtre de l’institution : effectif minimal 10 salariés, l’effectif de l’entreprise est inconnu.",
         ),
         (
@@ -275,6 +305,18 @@ def test_missing_company_data_rejects(territory, subject, filter_fields, company
         ({"min_years_of_existence": 3}, {"creation_date": datetime.date(2023, 11, 23)}, True),
         ({"min_years_of_existence": 3}, {"creation_date": datetime.date(2023, 11, 24)}, False),
         ({"max_years_of_existence": 2}, {"creation_date": datetime.date(2020, 1, 1)}, False),
+        # To the day: 3 years and 6 months is more than "3 years at most", 2 years and 11 months less than 3.
+        ({"max_years_of_existence": 3}, {"creation_date": datetime.date(2023, 5, 23)}, False),
+        ({"max_years_of_existence": 3}, {"creation_date": datetime.date(2023, 11, 24)}, True),
+        ({"max_years_of_existence": 3}, {"creation_date": datetime.date(2023, 11, 23)}, False),
+        ({"min_years_of_existence": 3}, {"creation_date": datetime.date(2023, 12, 23)}, False),
+        # A company without employee ("NN", not employer) has 0 of them.
+        ({"max_staff": 0}, {"staff_size_code": "NN"}, True),
+        ({"max_staff": 5}, {"staff_size_code": "NN"}, True),
+        ({"min_staff": 1}, {"staff_size_code": "NN"}, False),
+        # The inclusive maximum: 6 to 9 employees are at most 9.
+        ({"max_staff": 9}, {"staff_size_code": "03"}, True),
+        ({"max_staff": 9}, {"staff_size_code": "11"}, False),
         ({"min_staff": 10, "max_staff": 49}, {"staff_size_code": "12"}, True),
         # A tranche must lie entirely within the bounds: 6 to 9 employees is not certainly at least 8.
         ({"min_staff": 8}, {"staff_size_code": "03"}, False),
@@ -283,6 +325,9 @@ def test_missing_company_data_rejects(territory, subject, filter_fields, company
         ({"min_staff": 0, "max_staff": 0}, {"staff_size_code": "00"}, True),
         ({"excluded_naf_codes": ["62"]}, {}, False),
         ({"excluded_naf_codes": ["10.71"]}, {}, True),
+        # An exclusion list excludes nothing the company is not known to be.
+        ({"excluded_naf_codes": ["62"]}, {"naf_code": ""}, True),
+        ({"excluded_legal_forms": ["57"]}, {"legal_form_code": ""}, True),
     ],
 )
 def test_filter_bounds(territory, subject, filter_fields, company_fields, kept):
@@ -386,7 +431,10 @@ def test_explanation_reasons_in_rule_order(territory, subject):
     reasons = {exclusion.expert: (exclusion.rule, exclusion.reason) for exclusion in routing.excluded}
     assert reasons == {
         # Gironde is in another region: the explanation lists the establishment's region and national teams only.
-        filtered: ("antenne_filter", "Filtre de l’antenne : ancienneté minimale 3 ans, l’entreprise a 1 an."),
+        filtered: (
+            "antenne_filter",
+            "Filtre de l’antenne : ancienneté minimale 3 ans, l’entreprise a 1 an et 10 mois.",
+        ),
         outside_own: (
             "territory",
             "Hors territoire : l’équipe couvre EPCI 200000001, Villeurbanne (69266), pas Métropole de Lyon.",
@@ -400,15 +448,37 @@ def test_explanation_reasons_in_rule_order(territory, subject):
     assert explain_expert(expert=kept, subject=subject, establishment=establishment) is None
 
 
-def test_explanation_is_capped_with_a_note(territory, subject, monkeypatch):
+def test_explanation_is_capped_with_a_note_but_never_the_kept_teams(territory, subject, monkeypatch):
     monkeypatch.setattr("relais.conseillers_entreprises.services.routing.EXPLAIN_MAX_CANDIDATES", 2)
     for _ in range(4):
         expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], users=[])
     routing = route_need(subject=subject, establishment=establishment_in(territory["lyon"]), explain=True)
-    assert len(routing.kept) == 2
+    assert len(routing.kept) == 4
     assert routing.omitted_candidates == 2
     assert routing.note.startswith("2 autres équipes traitant ce sujet")
     assert EXPLAIN_MAX_CANDIDATES == 200
+
+
+def test_more_covering_teams_than_the_explanation_shows_are_all_kept(territory, subject):
+    """A region where 230 teams hold the subject: every one receives the need, explained or not."""
+    institution = InstitutionFactory()
+    offer = InstitutionSubjectFactory(institution=institution, subject=subject)
+    antennes = Antenne.objects.bulk_create(
+        Antenne(institution=institution, name=f"Antenne {n}") for n in range(EXPLAIN_MAX_CANDIDATES + 30)
+    )
+    TerritorialZone.objects.bulk_create(
+        TerritorialZone(antenne=antenne, zone_type=ZoneType.DEPARTMENT, code="69") for antenne in antennes
+    )
+    experts = Expert.objects.bulk_create(
+        Expert(antenne=antenne, name=f"Équipe {n:03d}", email=f"equipe{n}@example.fr")
+        for n, antenne in enumerate(antennes)
+    )
+    ExpertSubject.objects.bulk_create(ExpertSubject(expert=expert, institution_subject=offer) for expert in experts)
+    establishment = establishment_in(territory["lyon"])
+    routing = route_need(subject=subject, establishment=establishment, explain=True)
+    assert {expert.pk for expert in routing.kept} == {expert.pk for expert in experts}
+    assert routing.excluded == []
+    assert len(route_need(subject=subject, establishment=establishment).kept) == len(experts)
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -425,7 +495,126 @@ def test_constant_query_count_whatever_the_number_of_experts(territory, subject,
         MatchFilter.objects.create(expert=expert, excluded_naf_codes=["01"]).subjects.add(subject)
         absent(expert.users.get())
     establishment = Establishment.objects.select_related("company").get(pk=establishment_in(territory["lyon"]).pk)
-    with django_assert_max_num_queries(5):
+    # The place, the covering teams, their filters, their agents' absences.
+    with django_assert_max_num_queries(4):
         assert len(route_need(subject=subject, establishment=establishment).kept) == count
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert len(route_need(subject=subject, establishment=establishment, explain=True).kept) == count
+
+
+def test_staff_band_of_the_establishment_first_else_the_company(territory, subject):
+    expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    MatchFilter.objects.create(institution=expert.antenne.institution, max_staff=9)
+    big_company_small_shop = establishment_in(territory["lyon"], {"staff_size_code": "02"}, staff_size_code="32")
+    assert route_need(subject=subject, establishment=big_company_small_shop).kept == [expert]
+    unknown_shop = establishment_in(territory["lyon"], {"staff_size_code": "NR"}, staff_size_code="01")
+    assert route_need(subject=subject, establishment=unknown_shop).kept == [expert]
+    big_shop = establishment_in(territory["lyon"], {"staff_size_code": "12"}, staff_size_code="01")
+    assert route_need(subject=subject, establishment=big_shop).kept == []
+
+
+@pytest.mark.parametrize(
+    ("natures", "nafa_code", "kept"),
+    [
+        # Activity unknown: every chamber keeps the need, as the public service.
+        ([], "", {"CCI", "CMA", "UNAPL", "Témoin"}),
+        (["COMMERCIALE"], "", {"CCI", "Témoin"}),
+        (["ARTISANALE"], "", {"CMA", "Témoin"}),
+        (["LIBERALE_REGLEMENTEE"], "", {"UNAPL", "Témoin"}),
+        (["ARTISANALE_REGLEMENTEE", "AGENT_COMMERCIAL"], "", {"CCI", "CMA", "Témoin"}),
+        # Registered in the répertoire des métiers: the CMA too.
+        (["COMMERCIALE"], "4520AB", {"CCI", "CMA", "Témoin"}),
+        (["INDEPENDANTE"], "", {"CCI", "CMA", "UNAPL", "Témoin"}),
+        (["ACTIF_AGRICOLE"], "", {"Témoin"}),
+    ],
+)
+def test_chambers_keep_the_companies_their_activity_concerns(territory, subject, natures, nafa_code, kept):
+    for name, category in (("CCI", "cci"), ("CMA", "cma"), ("UNAPL", "unapl"), ("Témoin", "expert_provider")):
+        expert_for(
+            subject,
+            zones=[(ZoneType.DEPARTMENT, "69")],
+            institution=InstitutionFactory(name=name, categories=[category]),
+        )
+    establishment = establishment_in(territory["lyon"], {"nafa_code": nafa_code}, activity_natures=natures)
+    routing = route_need(subject=subject, establishment=establishment, explain=True)
+    assert {expert.antenne.institution.name for expert in routing.kept} == kept
+    assert {exclusion.rule for exclusion in routing.excluded} <= {"chamber"}
+
+
+def test_chamber_exclusion_is_explained(territory, subject):
+    cma = expert_for(
+        subject,
+        zones=[(ZoneType.DEPARTMENT, "69")],
+        institution=InstitutionFactory(name="CMA Auvergne-Rhône-Alpes", categories=["cma"]),
+    )
+    establishment = establishment_in(territory["lyon"], activity_natures=["LIBERALE_REGLEMENTEE"])
+    exclusion = explain_expert(expert=cma, subject=subject, establishment=establishment)
+    assert (exclusion.rule, exclusion.reason) == (
+        "chamber",
+        "Chambre : CMA Auvergne-Rhône-Alpes sert les artisans ; l’activité de l’entreprise est libérale réglementée.",
+    )
+
+
+def opco(name, siren, **fields):
+    return InstitutionFactory(name=name, siren=siren, categories=["opco"], **fields)
+
+
+def test_only_the_company_own_opco_receives_the_need(territory, subject):
+    akto = expert_for(subject, zones=[(ZoneType.REGION, "84")], institution=opco("OPCO Akto", "853000982"))
+    atlas = expert_for(subject, zones=[(ZoneType.REGION, "84")], institution=opco("OPCO Atlas", "851296632"))
+    other = expert_for(subject, zones=[(ZoneType.REGION, "84")])
+    # IDCC 1486 (bureaux d'études techniques, Syntec) belongs to Atlas; the establishment's agreements come first.
+    syntec = establishment_in(territory["lyon"], {"idcc_codes": ["1486"]}, idcc_codes=["1979"])
+    assert set(route_need(subject=subject, establishment=syntec).kept) == {atlas, other}
+    exclusion = explain_expert(expert=akto, subject=subject, establishment=syntec)
+    assert (exclusion.rule, exclusion.reason) == (
+        "opco",
+        "OPCO : l’entreprise relève de OPCO Atlas (conventions collectives 1486).",
+    )
+    # The company's agreements when the establishment's are unknown; "0016" is IDCC 16.
+    hotel = establishment_in(territory["lyon"], idcc_codes=["1979"])
+    assert set(route_need(subject=subject, establishment=hotel).kept) == {akto, other}
+    # No known agreement: no OPCO at all, as the public service.
+    unknown = establishment_in(territory["lyon"])
+    assert route_need(subject=subject, establishment=unknown).kept == [other]
+    assert explain_expert(expert=atlas, subject=subject, establishment=unknown).reason == (
+        "OPCO : aucune convention collective connue pour l’entreprise, son OPCO est inconnu."
+    )
+
+
+def test_mayotte_needs_go_to_opco_akto_mayotte(subject):
+    mayotte = CommuneFactory(
+        insee_code="97611",
+        name="Mamoudzou",
+        department=DepartmentFactory(insee_code="976", name="Mayotte", region=RegionFactory(insee_code="06")),
+    )
+    atlas = expert_for(subject, level=TerritorialLevel.NATIONAL, institution=opco("OPCO Atlas", "851296632"))
+    local = expert_for(
+        subject,
+        zones=[(ZoneType.DEPARTMENT, "976")],
+        institution=opco("OPCO Akto Mayotte", "853000982", slug="opco-akto-mayotte"),
+    )
+    establishment = establishment_in(mayotte, idcc_codes=["1486"])
+    assert route_need(subject=subject, establishment=establishment).kept == [local]
+    assert explain_expert(expert=atlas, subject=subject, establishment=establishment).rule == "opco"
+
+
+def test_institution_filter_on_the_answers_to_the_subject_questions(territory, subject):
+    question = SubjectQuestionFactory(subject=subject, label="Avez-vous déjà un candidat ?")
+    bank = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], name="Banque")
+    other = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], name="Autre")
+    SubjectAnswerFilter.objects.create(institution=bank.antenne.institution, question=question, answer=True)
+    establishment = establishment_in(territory["lyon"])
+    assert route_need(subject=subject, establishment=establishment, answers={question.pk: False}).kept == [other]
+    assert set(route_need(subject=subject, establishment=establishment, answers={question.pk: True}).kept) == {
+        bank,
+        other,
+    }
+    # Unanswered, the question filters nothing.
+    assert set(route_need(subject=subject, establishment=establishment).kept) == {bank, other}
+    exclusion = explain_expert(expert=bank, subject=subject, establishment=establishment, answers={question.pk: False})
+    assert (exclusion.rule, exclusion.reason) == (
+        "answers",
+        "Réponses : l’institution ne reçoit ce sujet que si l’entreprise répond « oui » à « Avez-vous déjà un "
+        "candidat ? ».",
+    )

@@ -45,8 +45,8 @@ def need(agent):
     )
     match = MatchFactory(need=need, expert=ExpertFactory(users=[agent]), status=MatchStatus.QUO, sent_at=CLOSED)
     with time_machine.travel(CLOSED, tick=False):
-        take_charge(match=match, author=agent)
-        close(match=match, author=agent, outcome=MatchStatus.DONE)
+        take_charge(match=match, actor=agent)
+        close(match=match, actor=agent, outcome=MatchStatus.DONE)
     mail.outbox.clear()
     return need
 
@@ -70,8 +70,8 @@ def test_no_survey_without_help_proposed(agent, django_capture_on_commit_callbac
     need = NeedFactory(status=NeedStatus.QUO)
     match = MatchFactory(need=need, expert=ExpertFactory(users=[agent]), sent_at=CLOSED)
     with time_machine.travel(CLOSED, tick=False):
-        take_charge(match=match, author=agent)
-        close(match=match, author=agent, outcome=MatchStatus.DONE_NO_HELP)
+        take_charge(match=match, actor=agent)
+        close(match=match, actor=agent, outcome=MatchStatus.DONE_NO_HELP)
     with time_machine.travel(CLOSED + timedelta(days=10), tick=False):
         assert send_satisfaction_emails() == []
 

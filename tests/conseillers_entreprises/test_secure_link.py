@@ -210,7 +210,7 @@ def test_transmission_emails_carry_one_link_per_agent(need, support, django_capt
         diagnosis = transmit_solicitation(
             solicitation=solicitation,
             needs=[NeedDraft(SubjectFactory(), "Recruter", [expert])],
-            author=support,
+            actor=support,
         )
     transmitted = diagnosis.needs.get()
     by_recipient = {message.to[0]: message for message in mail.outbox}

@@ -230,7 +230,9 @@ def test_manager_of_another_antenne_sees_none_of_the_first_antennes_data(client,
     assert response.status_code == 200
     assert counts(response.context["figures"].total) == (0, 0, 0, 0)
     # Choosing someone else's antenne is refused by the form rather than widening the scope.
-    response = client.get(reverse("conseillers_entreprises:stats_dashboard"), {**PERIOD, "antenne": dataset.first.pk})
+    response = client.get(
+        reverse("conseillers_entreprises:stats_dashboard"), {**PERIOD, "antenne": dataset.first.public_id}
+    )
     assert response.context["figures"] is None
 
 

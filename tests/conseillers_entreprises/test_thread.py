@@ -45,10 +45,10 @@ def test_comment_addressed_to_support(client, need, matches, django_capture_on_c
 
 
 def test_teams_that_refused_are_not_told(need, matches, django_capture_on_commit_callbacks):
-    refuse(match=matches[1], author=agent(matches[1]))
+    refuse(match=matches[1], actor=agent(matches[1]))
     MatchFactory(need=need, expert=ExpertFactory(users=[UserFactory(email="bpi@bpifrance.fr")]))
     with django_capture_on_commit_callbacks(execute=True):
-        post_comment(need=need, author=agent(matches[0]), body="Dossier transmis.")
+        post_comment(need=need, actor=agent(matches[0]), body="Dossier transmis.")
     assert [message.to for message in mail.outbox] == [["bpi@bpifrance.fr"]]
     assert matches[1].expert.matches.get().status == MatchStatus.NOT_FOR_ME
 

@@ -97,7 +97,7 @@ def solicitation(establishment, subject):
         first_name="Camille",
         last_name="Rivoire",
         email="camille.rivoire@soierie.fr",
-        phone="0478000000",
+        phone="+33478000000",
         description="Nous cherchons deux techniciens de maintenance pour nos métiers à tisser.",
         terms_accepted_at=timezone.now(),
     )
@@ -177,7 +177,7 @@ def test_queue_tabs_with_counts(client, support):
     client.force_login(support)
     url = reverse("conseillers_entreprises:triage_queue")
     response = client.get(url)
-    assert [(tab.label, count) for tab, count in response.context["tabs"]] == [
+    assert [(tab.label, tab.count) for tab in response.context["tabs"]] == [
         ("À traiter", 1),
         ("Traitées", 1),
         ("Abandonnées", 1),
@@ -267,16 +267,23 @@ def test_page_shows_company_contact_and_routed_experts_with_reasons(client, supp
     client.force_login(support)
     response = client.get(detail_url(solicitation))
     content = response.content.decode()
-    for text in ("ATELIER SOIERIE CROIX-ROUSSE", solicitation.siret, "5710", "62.01Z", "Camille Rivoire", "0478000000"):
+    for text in (
+        "ATELIER SOIERIE CROIX-ROUSSE",
+        solicitation.siret,
+        "5710",
+        "62.01Z",
+        "Camille Rivoire",
+        "04 78 00 00 00",
+    ):
         assert text in content
     assert "Le poste est-il en CDI ?" in content
     (need, panel) = response.context["needs"][0]
-    assert [candidate.expert for candidate in panel["candidates"]] == sorted(
+    assert [candidate.expert for candidate in panel.candidates] == sorted(
         experts, key=lambda e: (e.antenne.institution.name, e.antenne.name, e.name)
     )
-    assert all(candidate.checked for candidate in panel["candidates"])
-    assert "Département 69" in panel["candidates"][0].reason
-    assert [exclusion.expert for exclusion in panel["excluded"]] == [elsewhere]
+    assert all(candidate.checked for candidate in panel.candidates)
+    assert "Département 69" in panel.candidates[0].reason
+    assert [exclusion.expert for exclusion in panel.excluded] == [elsewhere]
     assert "Hors territoire" in content
     assert "Candidats écartés (1)" in content
 
@@ -322,7 +329,7 @@ def test_uncheck_one_expert_and_transmit_notifies_the_other_teams(
     first = next(message for message in mail.outbox if message.to == ["agent.rh@cci.fr"])
     assert first.cc == []
     assert first.subject == "L’entreprise ATELIER SOIERIE CROIX-ROUSSE a besoin de vous"
-    assert "0478000000" in first.body and "camille.rivoire@soierie.fr" in first.body
+    assert "04 78 00 00 00" in first.body and "camille.rivoire@soierie.fr" in first.body
     assert solicitation.description in first.body
     assert "/lien/" in first.body
     sent_to = [address for message in mail.outbox for address in message.to]
@@ -344,7 +351,7 @@ def test_double_transmit_creates_one_diagnosis(client, support, solicitation, ex
     assert Email.objects.count() == len(team_recipients(experts))
     assert "n’est plus à traiter" in response.content.decode()
     with pytest.raises(ValidationError):
-        transmit_solicitation(solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts)], author=support)
+        transmit_solicitation(solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts)], actor=support)
     assert Diagnosis.objects.count() == 1
 
 
@@ -368,15 +375,15 @@ def test_add_expert_outside_the_territory_shows_and_records_the_warning(
     base = [{"subject": subject, "description": "Besoin", "experts": experts, "expert_query": "girondine"}]
     searched = client.post(detail_url(solicitation), need_post(base, action="update"))
     (_form, panel) = searched.context["needs"][0]
-    assert [expert for expert, _warning in panel["search_results"]] == [girondin]
-    assert "Hors territoire" in panel["search_results"][0][1]
+    assert [expert for expert, _warning in panel.search_results] == [girondin]
+    assert "Hors territoire" in panel.search_results[0][1]
 
     added = client.post(
         detail_url(solicitation),
         need_post(base, action="update", add_expert=f"0:{girondin.public_id}"),
     )
     (_form, panel) = added.context["needs"][0]
-    candidate = next(candidate for candidate in panel["candidates"] if candidate.expert == girondin)
+    candidate = next(candidate for candidate in panel.candidates if candidate.expert == girondin)
     assert candidate.checked
     assert "Hors territoire" in candidate.warning
     assert "Hors périmètre : Hors territoire" in added.content.decode()
@@ -403,7 +410,7 @@ def test_change_subject_reroutes_and_is_logged(client, support, solicitation, ex
     changed["besoins-0-routed_for"] = str(subject.pk)
     response = client.post(detail_url(solicitation), changed)
     (_form, panel) = response.context["needs"][0]
-    assert [(candidate.expert, candidate.checked) for candidate in panel["candidates"]] == [(trainer, True)]
+    assert [(candidate.expert, candidate.checked) for candidate in panel.candidates] == [(trainer, True)]
 
     client.post(
         detail_url(solicitation), need_post([{"subject": training, "description": "Besoin", "experts": [trainer]}])
@@ -519,9 +526,9 @@ def test_cancel_as_spam_sends_nothing(client, support, solicitation, templates, 
 
 
 def test_cancel_twice_and_after_processing(support, solicitation, templates, experts, subject):
-    transmit_solicitation(solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts)], author=support)
-    cancel_solicitation(solicitation=solicitation, template=templates["siret"], author=support)
-    cancel_solicitation(solicitation=solicitation, template=templates["no_expert"], author=support)
+    transmit_solicitation(solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts)], actor=support)
+    cancel_solicitation(solicitation=solicitation, template=templates["siret"], actor=support)
+    cancel_solicitation(solicitation=solicitation, template=templates["no_expert"], actor=support)
     solicitation.refresh_from_db()
     assert solicitation.cancellation == templates["no_expert"]
     assert SolicitationEvent.objects.filter(action=SolicitationAction.CANCELED).count() == 2
@@ -530,7 +537,7 @@ def test_cancel_twice_and_after_processing(support, solicitation, templates, exp
 def test_draft_cannot_be_canceled(support, templates):
     draft = SolicitationFactory(status=SolicitationStatus.DRAFT)
     with pytest.raises(ValidationError):
-        cancel_solicitation(solicitation=draft, template=templates["spam"], author=support)
+        cancel_solicitation(solicitation=draft, template=templates["spam"], actor=support)
 
 
 def test_cancel_requires_a_reason(client, support, solicitation, templates):
@@ -540,8 +547,10 @@ def test_cancel_requires_a_reason(client, support, solicitation, templates):
 
 
 def test_history_shows_actions_with_their_author(client, support, solicitation, experts, subject, templates):
-    transmit_solicitation(solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts[:1])], author=support)
-    cancel_solicitation(solicitation=solicitation, template=templates["no_expert"], author=support)
+    transmit_solicitation(
+        solicitation=solicitation, needs=[NeedDraft(subject, "Besoin", experts[:1], routed=experts)], actor=support
+    )
+    cancel_solicitation(solicitation=solicitation, template=templates["no_expert"], actor=support)
     client.force_login(support)
     content = client.get(detail_url(solicitation)).content.decode()
     assert "Expert retiré par Sacha Support" in content

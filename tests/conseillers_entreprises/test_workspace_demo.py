@@ -5,8 +5,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from relais.conseillers_entreprises import demo_triage, demo_workspace
-from relais.conseillers_entreprises.enums import MatchStatus
-from relais.conseillers_entreprises.models import Match, Need, ReminderBasket, SatisfactionAnswer
+from relais.conseillers_entreprises.enums import MatchStatus, ReminderBasket
+from relais.conseillers_entreprises.models import Match, Need, SatisfactionAnswer
 from relais.conseillers_entreprises.services.followup import basket_counts
 from relais.notifications.models import Email
 
@@ -40,7 +40,7 @@ def test_demo_fills_every_tab_and_basket_and_is_idempotent(client):
     assert SatisfactionAnswer.objects.filter(shared_with_experts=True).count() == 1
 
     client.force_login(demo_triage.User.objects.get(email=demo_triage.SUPPORT_EMAIL))
-    for tab in ("sans-reponse", "risque-abandon", "abandonnes", "refuses"):
+    for tab in ("sans-reponse", "risque-abandon", "abandonnes", "refuses", "non-rappelees"):
         response = client.get(f"/support/relances/?onglet={tab}")
         assert response.status_code == 200
         assert "Aucun besoin dans ce panier." not in response.text

@@ -41,6 +41,13 @@ def test_home_presents_the_four_services(client):
         assert name in content
 
 
+def test_home_service_cards_are_links(client):
+    content = client.get("/").content.decode()
+    assert '<h3 class="fr-card__title"><a href="/aide-entreprise/accueil/">Conseillers-Entreprises</a></h3>' in content
+    assert '<a href="/organisations/mes-habilitations/">Portail de service</a>' in content
+    assert content.count("fr-card fr-enlarge-link relais-service-card") == 4
+
+
 def test_home_needs_no_query_once_the_caches_are_warm(client, django_assert_num_queries):
     client.get("/")
     with django_assert_num_queries(0):

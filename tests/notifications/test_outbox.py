@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import send_mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
@@ -85,7 +86,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
 
 
 def test_smtp_outage_loses_no_email_and_sends_each_once(django_capture_on_commit_callbacks, settings):
-    settings.EMAIL_BACKEND = SMTP_DOWN
+    settings.EMAIL_DELIVERY_BACKEND = SMTP_DOWN
     recipients = [f"personne{n}@exemple.fr" for n in range(5)]
     with django_capture_on_commit_callbacks(execute=True):
         for to in recipients:
@@ -103,7 +104,7 @@ def test_smtp_outage_loses_no_email_and_sends_each_once(django_capture_on_commit
         call_command("send_due_emails")
     assert Email.objects.filter(status=EmailStatus.PENDING).count() == 5
 
-    settings.EMAIL_BACKEND = LOCMEM
+    settings.EMAIL_DELIVERY_BACKEND = LOCMEM
     with time_machine.travel(now + timedelta(minutes=10), tick=False):
         call_command("send_due_emails")
         assert sorted(message.to[0] for message in mail.outbox) == recipients
@@ -113,7 +114,7 @@ def test_smtp_outage_loses_no_email_and_sends_each_once(django_capture_on_commit
 
 
 def test_a_second_worker_cannot_send_an_email_being_sent(settings):
-    settings.EMAIL_BACKEND = "tests.notifications.backends.RivalWorkerBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "tests.notifications.backends.RivalWorkerBackend"
     RivalWorkerBackend.rival_outcomes = []
     email = queue_reset()
 
@@ -131,7 +132,7 @@ def test_an_email_is_not_sent_before_its_next_attempt():
 
 
 def test_backoff_then_definitive_failure(settings):
-    settings.EMAIL_BACKEND = SMTP_DOWN
+    settings.EMAIL_DELIVERY_BACKEND = SMTP_DOWN
     email = queue_reset()
     delays = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -148,7 +149,7 @@ def test_backoff_then_definitive_failure(settings):
     assert delays[:3] == list(BACKOFF[:3])
     assert delays == sorted(delays)
 
-    settings.EMAIL_BACKEND = LOCMEM
+    settings.EMAIL_DELIVERY_BACKEND = LOCMEM
     with time_machine.travel(timezone.now() + timedelta(days=30), tick=False):
         call_command("send_due_emails")
     assert mail.outbox == []
@@ -214,3 +215,31 @@ def test_two_workers_racing_for_the_same_emails_send_each_once():
     assert outcomes.count(Delivery.SENT) == 20
     assert outcomes.count(Delivery.SKIPPED) == 20
     assert sorted(message.to[0] for message in mail.outbox) == sorted(email.to[0] for email in emails)
+
+
+def test_django_own_emails_go_through_the_outbox(django_capture_on_commit_callbacks, settings):
+    """`send_mail` (the admin's error reports, a library's email) writes a row, sent after commit like ours."""
+    settings.EMAIL_BACKEND = "relais.notifications.backends.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = LOCMEM
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            sent = send_mail("Erreur sur Relais", "Le détail.", None, ["admin@exemple.fr"])
+            assert sent == 1 and mail.outbox == []
+        email = Email.objects.get()
+        assert (email.to, email.subject, email.text_body, email.html_body) == (
+            ["admin@exemple.fr"],
+            "Erreur sur Relais",
+            "Le détail.",
+            "",
+        )
+    [message] = mail.outbox
+    assert (message.to, message.subject, message.alternatives) == (["admin@exemple.fr"], "Erreur sur Relais", [])
+    assert Email.objects.get().status == EmailStatus.SENT
+
+
+def test_a_rolled_back_django_email_is_never_sent(django_capture_on_commit_callbacks, settings):
+    settings.EMAIL_BACKEND = "relais.notifications.backends.OutboxBackend"
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        send_mail("Annulé", "Rien.", None, ["admin@exemple.fr"])
+        raise RuntimeError
+    assert not Email.objects.exists() and mail.outbox == []

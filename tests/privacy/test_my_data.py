@@ -86,8 +86,8 @@ def test_objecting_to_surveys_stops_them(client, person):
     need = NeedFactory(diagnosis=DiagnosisFactory(solicitation=SolicitationFactory(email=EMAIL)), status=NeedStatus.QUO)
     match = MatchFactory(need=need, expert=ExpertFactory(users=[agent]), sent_at=closed_at)
     with time_machine.travel(closed_at, tick=False):
-        take_charge(match=match, author=agent)
-        close(match=match, author=agent, outcome=MatchStatus.DONE)
+        take_charge(match=match, actor=agent)
+        close(match=match, actor=agent, outcome=MatchStatus.DONE)
     response = client.post("/donnees-personnelles/mes-donnees/opposition/ce-enquetes-satisfaction/")
     assert response.status_code == 302
     assert ProcessingObjection.objects.filter(email=EMAIL, purpose="ce-enquetes-satisfaction").exists()

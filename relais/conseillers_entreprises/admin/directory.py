@@ -14,6 +14,7 @@ from ..models import (
     Institution,
     InstitutionSubject,
     MatchFilter,
+    SubjectAnswerFilter,
     TerritorialZone,
 )
 
@@ -94,6 +95,13 @@ class ExpertMatchFilterInline(MatchFilterInline):
     exclude = ["institution", "antenne"]
 
 
+class SubjectAnswerFilterInline(TabularInline):
+    """The institution receives a subject's needs only when the company answered its question this way."""
+
+    model = SubjectAnswerFilter
+    extra = 0
+
+
 class ZoneInline(TabularInline):
     """Zones are saved one by one here, so the signal keeps `Expert.has_own_zones` in step."""
 
@@ -138,7 +146,7 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "siren"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AntenneInline, InstitutionSubjectInline, InstitutionMatchFilterInline]
+    inlines = [AntenneInline, InstitutionSubjectInline, InstitutionMatchFilterInline, SubjectAnswerFilterInline]
 
 
 @admin.register(Antenne)

@@ -1,7 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from .triage import MAX_NEEDS, RoutedNeedForm
+from relais.core.phones import PhoneField
 
 
 class CompanySearchForm(DsfrBaseForm):
@@ -35,7 +35,7 @@ class AnalysisForm(DsfrBaseForm):
         max_length=254,
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@entreprise.fr."},
     )
-    contact_phone = forms.CharField(label="Téléphone du dirigeant", required=False, max_length=32)
+    contact_phone = PhoneField(label="Téléphone du dirigeant", required=False)
     manager_consent = forms.BooleanField(
         label="Le dirigeant a donné son accord pour que ses besoins soient transmis aux experts",
         error_messages={"required": "Cochez cette case : les besoins ne sont transmis qu’avec l’accord du dirigeant."},
@@ -43,22 +43,6 @@ class AnalysisForm(DsfrBaseForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("contact_email") and not cleaned.get("contact_phone", "").strip():
+        if not cleaned.get("contact_email") and not cleaned.get("contact_phone") and "contact_phone" not in self.errors:
             self.add_error("contact_phone", "Indiquez au moins un téléphone ou une adresse électronique du dirigeant.")
         return cleaned
-
-
-class AnalysisNeedForm(RoutedNeedForm):
-    """One need: its subject and description, and the routed teams the advisor keeps checked."""
-
-    description = forms.CharField(
-        label="Description du besoin",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-        error_messages={"required": "Décrivez le besoin : c’est ce que liront les experts."},
-    )
-
-
-AnalysisNeedFormSet = forms.formset_factory(
-    AnalysisNeedForm, extra=0, min_num=1, validate_min=True, max_num=MAX_NEEDS, validate_max=True
-)

@@ -1,7 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from ..models import ReminderBasket
+from ..enums import ReminderBasket
 
 YES_NO = [("oui", "Oui"), ("non", "Non")]
 

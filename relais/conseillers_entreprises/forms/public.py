@@ -3,9 +3,9 @@
 import re
 import uuid
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,6 +13,7 @@ from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from relais.companies.validators import SiretField
+from relais.core.phones import PhoneField
 
 from ..models import Subject, SubjectQuestion
 from ..services.filing import FilingData, is_blocked_email, lookup_establishment
@@ -28,6 +29,29 @@ BLOCKED_EMAIL_MESSAGE = (
     "Cette adresse ne permet pas de déposer une demande. Si vous pensez qu’il s’agit d’une erreur, "
     "écrivez-nous depuis une autre adresse."
 )
+
+
+# Unicode non-characters (U+FDD0–U+FDEF and the last two code points of each plane) and control characters other
+# than line breaks and tabs: nothing a person types, and PostgreSQL refuses the NUL byte.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("", text)
+
+
+def safe_origin_url(url: str) -> str:
+    """The page the company came from when it is a web address, else nothing."""
+    url = printable(url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url[:500]
 
 
 def _comparable(text: str) -> str:
@@ -49,7 +73,7 @@ class SolicitationForm(DsfrBaseForm):
     )
     first_name = forms.CharField(label="Prénom", max_length=150, error_messages={"required": "Indiquez votre prénom."})
     last_name = forms.CharField(label="Nom", max_length=150, error_messages={"required": "Indiquez votre nom."})
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Téléphone",
         max_length=32,
         help_text="Un conseiller vous rappelle à ce numéro. Format attendu : 06 12 34 56 78 ou +33 6 12 34 56 78.",
@@ -100,7 +124,10 @@ class SolicitationForm(DsfrBaseForm):
                 widget=forms.HiddenInput, required=False, max_length=TRACKING_MAX_LENGTH
             )
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        self.fields["siret"].widget.attrs.update({"data-siret-autocomplete": reverse("companies:search")})
+        # A name may be typed too (the list then proposes the establishments): a text keyboard on phones.
+        self.fields["siret"].widget.attrs.update(
+            {"data-siret-autocomplete": reverse("companies:search"), "inputmode": "text"}
+        )
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
@@ -147,19 +174,9 @@ class SolicitationForm(DsfrBaseForm):
         self.establishment, self.registry_warning = lookup.establishment, lookup.warning
         return siret
 
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "FR")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(
-                "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.",
-                code="invalid_phone",
-            )
-        # E.164 ("+33612345678"): one spelling per number, whatever was typed, and foreign numbers keep their prefix.
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    def clean_origin_url(self):
+        # A hidden field anyone can post: only a web page's address is kept (never "javascript:" or "data:").
+        return safe_origin_url(self.cleaned_data["origin_url"])
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -201,16 +218,23 @@ class SolicitationForm(DsfrBaseForm):
             self.add_error(None, ValidationError("Votre demande n’a pas pu être enregistrée.", code="honeypot"))
         return not self._errors
 
-    def _raw(self, name: str) -> str:
+    def _draft_value(self, name: str) -> str:
+        """The field cleaned as a submission cleans it; when it is not valid yet (a draft may be unfinished), the text
+        as typed, without NUL bytes nor non-characters and within the field's length."""
         field = self.fields[name]
-        limit = getattr(field, "max_length", None) or MAX_DESCRIPTION_LENGTH
-        return str(self.data.get(self.add_prefix(name), "")).strip()[:limit]
+        raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        try:
+            return field.clean(raw) or ""
+        except ValidationError:
+            limit = getattr(field, "max_length", None) or MAX_DESCRIPTION_LENGTH
+            return printable(str(raw or "")).strip()[:limit]
 
     def draft_data(self) -> FilingData:
-        values = {name: self._raw(name) for name in DRAFT_FIELDS}
+        values = {name: self._draft_value(name) for name in DRAFT_FIELDS}
         values["siret"] = re.sub(r"\D", "", values["siret"])[:14]
+        values["origin_url"] = safe_origin_url(values["origin_url"])
         values["email"] = self.cleaned_data["email"]
-        tracking = {name: self._raw(name) for name in TRACKING_FIELDS if self._raw(name)}
+        tracking = {name: value for name in TRACKING_FIELDS if (value := self._draft_value(name))}
         return FilingData(**values, tracking=tracking)
 
     def draft_answers(self) -> dict[SubjectQuestion, bool]:

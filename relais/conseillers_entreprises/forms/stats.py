@@ -40,6 +40,7 @@ class StatsFilterForm(DsfrBaseForm):
     antenne = forms.ModelChoiceField(
         label="Antenne",
         queryset=Antenne.objects.select_related("institution"),
+        to_field_name="public_id",
         required=False,
         empty_label="Toutes",
     )

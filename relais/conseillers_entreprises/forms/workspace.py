@@ -1,8 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from ..enums import MatchStatus
-from ..services.positioning import CLOSED_STATUSES
+from ..enums import CLOSED_STATUSES, MatchStatus
 
 
 class PositioningForm(DsfrBaseForm):

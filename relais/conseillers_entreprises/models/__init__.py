@@ -1,4 +1,4 @@
-from .advisors import AccountRequest, AccountRequestStatus, AdvisorInvitation
+from .advisors import AccountRequest, AdvisorInvitation
 from .directory import (
     Absence,
     Antenne,
@@ -7,17 +7,11 @@ from .directory import (
     Institution,
     InstitutionSubject,
     MatchFilter,
+    SubjectAnswerFilter,
     TerritorialZone,
 )
-from .followup import (
-    CompanyEmailKind,
-    CompanyEmailSent,
-    ExpertDigest,
-    ReminderAction,
-    ReminderActionKind,
-    ReminderBasket,
-    SatisfactionAnswer,
-)
+from .exports import ExportJob
+from .followup import CompanyEmailSent, ExpertDigest, ReminderAction, SatisfactionAnswer
 from .needs import Diagnosis, Match, Need
 from .solicitations import (
     BlockedEmail,
@@ -34,17 +28,16 @@ from .workspace import MatchStatusChange, NeedComment
 __all__ = [
     "Absence",
     "AccountRequest",
-    "AccountRequestStatus",
     "AdvisorInvitation",
     "Antenne",
     "BlockedEmail",
     "CancellationTemplate",
-    "CompanyEmailKind",
     "CompanyEmailSent",
     "Diagnosis",
     "Expert",
     "ExpertDigest",
     "ExpertSubject",
+    "ExportJob",
     "Institution",
     "InstitutionSubject",
     "Landing",
@@ -55,13 +48,12 @@ __all__ = [
     "NeedComment",
     "NewsletterSubscription",
     "ReminderAction",
-    "ReminderActionKind",
-    "ReminderBasket",
     "SatisfactionAnswer",
     "Solicitation",
     "SolicitationAnswer",
     "SolicitationEvent",
     "Subject",
+    "SubjectAnswerFilter",
     "SubjectQuestion",
     "TerritorialZone",
     "Theme",

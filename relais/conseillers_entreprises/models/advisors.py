@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from relais.core.models import PublicIdModel, TimestampedModel
 
+from ..enums import AccountRequestStatus
 from .directory import Expert
 
 
@@ -64,12 +65,6 @@ class AdvisorInvitation(PublicIdModel, TimestampedModel):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
-
-
-class AccountRequestStatus(models.TextChoices):
-    PENDING = "pending", "À examiner"
-    VALIDATED = "validated", "Validée"
-    REFUSED = "refused", "Refusée"
 
 
 class AccountRequest(PublicIdModel, TimestampedModel):

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from relais.core.models import PublicIdModel, TimestampedModel
 
 from ..enums import InstitutionCategory, TerritorialLevel, ZoneType
-from .taxonomy import Subject
+from .taxonomy import Subject, SubjectQuestion
 
 
 def validate_origins(value) -> None:
@@ -54,7 +54,7 @@ class Institution(TimestampedModel):
         return self.name
 
 
-class Antenne(TimestampedModel):
+class Antenne(PublicIdModel, TimestampedModel):
     institution = models.ForeignKey(
         Institution, verbose_name="institution", on_delete=models.PROTECT, related_name="antennes"
     )
@@ -190,8 +190,11 @@ class ExpertSubject(models.Model):
 class MatchFilter(models.Model):
     """Conditions on the company that an institution, an antenne or an expert sets to receive a need.
 
-    The filters of the institution, the antenne and the expert must all pass. A filter that needs a piece of
-    company data that is missing rejects the expert: routing never guesses.
+    As the public service applies them: the filters scoped to other subjects are set aside; a filter of the
+    expert replaces a filter of its antenne or institution on the same criteria (and the same subjects), a filter
+    of the antenne replaces one of its institution; the expert then receives the need when no filter remains or
+    when at least one accepts the company. Within a filter every criterion must pass. A criterion that needs a
+    piece of company data that is missing rejects the company (an exclusion list does not: nothing is excluded).
     """
 
     institution = models.ForeignKey(
@@ -202,10 +205,32 @@ class MatchFilter(models.Model):
     subjects = models.ManyToManyField(
         Subject, verbose_name="sujets concernés", blank=True, help_text="Vide : le filtre vaut pour tous les sujets."
     )
-    min_years_of_existence = models.PositiveSmallIntegerField("ancienneté minimale (ans)", null=True, blank=True)
-    max_years_of_existence = models.PositiveSmallIntegerField("ancienneté maximale (ans)", null=True, blank=True)
-    min_staff = models.PositiveIntegerField("effectif minimal", null=True, blank=True)
-    max_staff = models.PositiveIntegerField("effectif maximal", null=True, blank=True)
+    min_years_of_existence = models.PositiveSmallIntegerField(
+        "ancienneté minimale (ans)",
+        null=True,
+        blank=True,
+        help_text="À la date près : avec 3, une entreprise créée il y a 2 ans et 11 mois est refusée.",
+    )
+    max_years_of_existence = models.PositiveSmallIntegerField(
+        "ancienneté maximale (ans)",
+        null=True,
+        blank=True,
+        help_text="À la date près : avec 3, une entreprise créée il y a 3 ans et 6 mois est refusée.",
+    )
+    min_staff = models.PositiveIntegerField(
+        "effectif minimal",
+        null=True,
+        blank=True,
+        help_text="Salariés au moins, bornes incluses : la tranche d’effectif de l’établissement (sinon celle de "
+        "l’entreprise) doit commencer à ce nombre ou au-delà. Une entreprise sans salarié (« NN ») en compte 0.",
+    )
+    max_staff = models.PositiveIntegerField(
+        "effectif maximal",
+        null=True,
+        blank=True,
+        help_text="Salariés au plus, bornes incluses : avec 9, une entreprise de 6 à 9 salariés est acceptée, une "
+        "de 10 à 19 ne l’est pas. Tranche de l’établissement, sinon de l’entreprise.",
+    )
     accepted_naf_codes = models.JSONField("codes NAF acceptés (préfixes)", default=list, blank=True)
     excluded_naf_codes = models.JSONField("codes NAF exclus (préfixes)", default=list, blank=True)
     accepted_legal_forms = models.JSONField("formes juridiques acceptées (préfixes)", default=list, blank=True)
@@ -231,7 +256,33 @@ class MatchFilter(models.Model):
         return f"Filtre de {self.institution or self.antenne or self.expert}"
 
 
-class Absence(models.Model):
+class SubjectAnswerFilter(models.Model):
+    """An institution receives the needs of a subject only when the company answered its question this way.
+
+    A need without an answer to the question passes (the public service's rule: an unanswered question filters
+    nothing).
+    """
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="institution", on_delete=models.CASCADE, related_name="answer_filters"
+    )
+    question = models.ForeignKey(
+        SubjectQuestion, verbose_name="question", on_delete=models.CASCADE, related_name="answer_filters"
+    )
+    answer = models.BooleanField("réponse attendue", help_text="Cochée : « oui » ; décochée : « non ».")
+
+    class Meta:
+        verbose_name = "filtre sur une réponse"
+        verbose_name_plural = "filtres sur les réponses"
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "question"], name="ce_subjectanswerfilter_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} : {self.question} {'oui' if self.answer else 'non'}"
+
+
+class Absence(PublicIdModel):
     """A period when an agent does not answer; routing skips teams whose agents are all absent."""
 
     user = models.ForeignKey(

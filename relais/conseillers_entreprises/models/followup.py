@@ -6,21 +6,9 @@ from django.db import models
 
 from relais.core.models import PublicIdModel
 
+from ..enums import CompanyEmailKind, ReminderActionKind, ReminderBasket
 from .directory import Expert
 from .needs import Need
-
-
-class ReminderBasket(models.TextChoices):
-    POKE = "poke", "Sans réponse"
-    LAST_CHANCE = "last_chance", "Risque d’abandon"
-    ABANDON = "abandon", "Abandonnés"
-    REFUSED = "refused", "Refusés"
-
-
-class ReminderActionKind(models.TextChoices):
-    EXPERTS_REMINDED = "experts_reminded", "Experts relancés"
-    COMPANY_EMAILED = "company_emailed", "Réponse envoyée à l’entreprise"
-    MARKED_DONE = "marked_done", "Marqué comme traité"
 
 
 class ReminderAction(models.Model):
@@ -43,12 +31,6 @@ class ReminderAction(models.Model):
 
     def __str__(self):
         return f"{self.get_basket_display()} : {self.get_action_display()}"
-
-
-class CompanyEmailKind(models.TextChoices):
-    BEING_HANDLED = "being_handled", "Demande en cours de traitement (J+9)"
-    ABANDONED = "abandoned", "Échec de la demande (J+45)"
-    SATISFACTION = "satisfaction", "Enquête de satisfaction"
 
 
 class CompanyEmailSent(models.Model):

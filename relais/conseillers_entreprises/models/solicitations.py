@@ -147,6 +147,10 @@ class Solicitation(PublicIdModel, TimestampedModel):
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
+    def answers_by_question(self) -> dict[int, bool]:
+        """The company's answers to the subject's questions, as routing reads them."""
+        return dict(self.answers.values_list("question_id", "answer"))
+
 
 class SolicitationAnswer(models.Model):
     solicitation = models.ForeignKey(Solicitation, on_delete=models.CASCADE, related_name="answers")

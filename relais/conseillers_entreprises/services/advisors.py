@@ -20,7 +20,8 @@ from relais.accounts.models import User, UserManager
 from relais.core.ratelimit import EmailCap
 from relais.notifications.services import queue_email
 
-from ..models import AccountRequest, AccountRequestStatus, AdvisorInvitation, Expert
+from ..enums import AccountRequestStatus
+from ..models import AccountRequest, AdvisorInvitation, Expert
 from ..models.advisors import hash_token
 from ..permissions import is_support
 
@@ -80,7 +81,7 @@ def invite_advisor(
     email = UserManager.normalize_email(email)
     with transaction.atomic():
         invitation = (
-            AdvisorInvitation.objects.select_for_update()
+            AdvisorInvitation.objects.select_for_update(of=("self",))
             .filter(email=email, accepted_at__isnull=True, pk__in=invitations_manageable_by(invited_by).values("pk"))
             .first()
         )
@@ -100,7 +101,7 @@ def resend_invitation(*, invitation: AdvisorInvitation, author) -> AdvisorInvita
     if not invitations_manageable_by(author).filter(pk=invitation.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
-        locked = AdvisorInvitation.objects.select_for_update().get(pk=invitation.pk)
+        locked = AdvisorInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
         if locked.accepted_at is not None:
             raise ValidationError("Cette invitation a déjà été acceptée.")
         locked.invited_by = author
@@ -246,7 +247,7 @@ def request_account(
 
 
 def _locked_pending(account_request: AccountRequest) -> AccountRequest:
-    locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
+    locked = AccountRequest.objects.select_for_update(of=("self",)).get(pk=account_request.pk)
     if locked.status != AccountRequestStatus.PENDING:
         raise ValidationError(f"Cette demande a déjà été traitée ({locked.get_status_display().lower()}).")
     return locked

@@ -7,20 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from relais.accounts.models import User
+from relais.companies.models import Establishment
+
 from ..models import Diagnosis
-from ..permissions import is_support
-from .triage import NeedDraft, create_needs_and_notify, validate_drafts
-
-
-def may_analyse(user) -> bool:
-    """Agents of at least one expert team, and support."""
-    return is_support(user) or user.experts.exists()
+from .needs import NeedDraft, create_needs_and_notify, validate_drafts
 
 
 def send_analysis(
     *,
-    establishment,
-    advisor,
+    establishment: Establishment,
+    actor: User,
     content: str,
     contact_name: str,
     contact_email: str,
@@ -44,7 +41,7 @@ def send_analysis(
         with transaction.atomic():
             diagnosis = Diagnosis.objects.create(
                 establishment=establishment,
-                advisor=advisor,
+                advisor=actor,
                 content=content,
                 contact_name=contact_name,
                 contact_email=contact_email,
@@ -60,8 +57,8 @@ def send_analysis(
                 template="conseillers_entreprises/emails/advisor_analysis_needs",
                 context={
                     "diagnosis": diagnosis,
-                    "advisor": advisor,
-                    "advisor_teams": list(advisor.experts.select_related("antenne").order_by("name")),
+                    "advisor": actor,
+                    "advisor_teams": list(actor.experts.select_related("antenne").order_by("name")),
                     "establishment": establishment,
                     "company": establishment.company,
                     "company_name": establishment.company.name,

@@ -1,16 +1,18 @@
 """Suggest the subjects an off-theme request ("autre besoin") most likely belongs to.
 
 Method: Okapi BM25 over French-normalized tokens of each subject's label (counted twice: it is the most telling
-text), its description (the examples of needs shown to companies) and its theme's label. Tokens are lowercased,
-split on anything that is not a letter or digit (so "l'embauche" gives "embauche"), stripped of French stop words,
-folded to ASCII, because companies type without accents as often as with, then stemmed with the Snowball French
-stemmer ("recrutement", "recruter" → "recrut"). Folding comes first so that "salariés" and "salaries" give one
-stem. To absorb the typos of hurried writers ("tresorerie", "electricté"), a word that is not in the vocabulary
-falls back to the vocabulary stems that share its first five letters.
+text), its description (the examples of needs shown to companies), its theme's label, the words business owners use
+for it (data/subject_vocabulary.csv: synonyms, everyday phrasings, acronyms) and requests labelled with it
+(data/subject_examples.csv); mixed with a multinomial Naive Bayes learned from the same phrases (SubjectIndex).
+Tokens are lowercased, split on anything that is not a letter or digit (so "l'embauche" gives "embauche"), stripped
+of French stop words, folded to ASCII, because companies type without accents as often as with, then stemmed with
+the Snowball French stemmer ("recrutement", "recruter" → "recrut"). Folding comes first so that "salariés" and
+"salaries" give one stem. To absorb the typos of hurried writers ("tresorerie", "electricté"), a word that is not in
+the vocabulary falls back to the vocabulary stems that share its first five letters.
 
-Why not a trained model: there is no labelled history of requests in Relais yet, the 42 subjects change rarely and
-their texts are written for this purpose; BM25 needs no training data, explains itself (shared words) and builds in
-a few milliseconds. bench/subjects.py measures it on hand-labelled requests.
+Both models ship with the code as data and are built in a few milliseconds on the CPU, nothing downloaded; the Naive
+Bayes part is the small model trained on labelled examples, the only ones available until Relais has a history of
+requests. bench/subjects.py measures the whole on labelled requests that tuned nothing.
 
 The index is built once per process and rebuilt when a theme or subject changes: saving or deleting one bumps a
 version number in the shared cache, which every process compares with the version of its own index.
@@ -18,12 +20,15 @@ version number in the shared cache, which every process compares with the versio
 
 from __future__ import annotations
 
+import csv
+import functools
 import math
 import re
 import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import snowballstemmer
 from django.core.cache import cache
@@ -32,12 +37,19 @@ from django.dispatch import receiver
 
 from ..models import Subject, Theme
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 VERSION_CACHE_KEY = "conseillers_entreprises:classifier:version"
 LABEL_WEIGHT = 2
 # Okapi BM25's usual constants: k1 bounds the gain of a repeated word, b the penalty of long documents.
 K1 = 1.2
 B = 0.75
 TYPO_PREFIX_LENGTH = 5
+# Laplace smoothing of the Naive Bayes counts, and the posterior under which a subject sharing no word with the
+# request is not proposed.
+BAYES_SMOOTHING = 0.1
+BAYES_FLOOR = 0.05
+# Share of BM25 in a subject's score, the rest being the Naive Bayes posterior.
+BM25_WEIGHT = 0.65
 
 STOP_WORDS = frozenset(
     """
@@ -68,18 +80,48 @@ def tokenize(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Document:
+    """A subject as the classifier knows it: its public texts, the words business owners use for it
+    (`vocabulary`, phrases separated by ";") and requests labelled with it (`examples`)."""
+
     key: object
     label: str
     description: str = ""
     theme_label: str = ""
+    vocabulary: str = ""
+    examples: tuple[str, ...] = ()
+
+    @property
+    def phrases(self) -> list[str]:
+        """The short texts the Naive Bayes model learns from: one per vocabulary phrase, example, description line."""
+        lines = [self.label, *self.description.splitlines(), *self.vocabulary.split(";"), *self.examples]
+        return [line for line in (line.strip() for line in lines) if line]
 
     def tokens(self) -> list[str]:
-        return tokenize(self.label) * LABEL_WEIGHT + tokenize(self.description) + tokenize(self.theme_label)
+        return (
+            tokenize(self.label) * LABEL_WEIGHT
+            + tokenize(self.description)
+            + tokenize(self.theme_label)
+            + tokenize(self.vocabulary)
+            + [token for example in self.examples for token in tokenize(example)]
+        )
+
+
+def with_bigrams(tokens: list[str]) -> list[str]:
+    """The stems and their consecutive pairs: "chomag partiel" tells more than "chomag" and "partiel" apart."""
+    return tokens + [f"{first}_{second}" for first, second in zip(tokens, tokens[1:], strict=False)]
 
 
 @dataclass
 class SubjectIndex:
-    """BM25 index of a few dozen documents: plain dictionaries are enough and fast."""
+    """Two scorers over a few dozen subjects, plain dictionaries being enough and fast:
+
+    - Okapi BM25 over each subject's whole text (vocabulary and examples included): it rewards the rare words a
+      request shares with a subject;
+    - a multinomial Naive Bayes learned from the subject's phrases (words and word pairs): it weighs the words
+      that tell subjects apart, including common ones ("payer", "cherche") that BM25 discounts.
+
+    A subject's score mixes its two shares (BM25_WEIGHT), each normalised over the subjects.
+    """
 
     documents: list[Document]
     version: str | None = None
@@ -87,6 +129,8 @@ class SubjectIndex:
     _lengths: list[int] = field(init=False)
     _idf: dict[str, float] = field(init=False)
     _by_prefix: dict[str, set[str]] = field(init=False)
+    _log_likelihoods: list[dict[str, float]] = field(init=False)
+    _unseen: list[float] = field(init=False)
 
     def __post_init__(self):
         self._term_frequencies = [Counter(document.tokens()) for document in self.documents]
@@ -104,6 +148,22 @@ class SubjectIndex:
         for term in self._idf:
             if len(term) >= TYPO_PREFIX_LENGTH:
                 self._by_prefix.setdefault(term[:TYPO_PREFIX_LENGTH], set()).add(term)
+        self._train_bayes()
+
+    def _train_bayes(self) -> None:
+        counts = [
+            Counter(term for phrase in document.phrases for term in with_bigrams(tokenize(phrase)))
+            for document in self.documents
+        ]
+        vocabulary = set().union(*counts) if counts else set()
+        self._log_likelihoods, self._unseen = [], []
+        for frequencies in counts:
+            total = sum(frequencies.values()) + BAYES_SMOOTHING * len(vocabulary)
+            self._log_likelihoods.append(
+                {term: math.log((count + BAYES_SMOOTHING) / total) for term, count in frequencies.items()}
+            )
+            self._unseen.append(math.log(BAYES_SMOOTHING / total))
+        self._bayes_vocabulary = vocabulary
 
     def _query_terms(self, text: str) -> set[str]:
         terms = set()
@@ -114,22 +174,46 @@ class SubjectIndex:
                 terms.update(self._by_prefix.get(token[:TYPO_PREFIX_LENGTH], ()))
         return terms
 
-    def search(self, text: str, *, limit: int) -> list[tuple[object, float]]:
-        """The `limit` best documents' keys with their share of the total score (0 to 1); no match, no result."""
-        terms = self._query_terms(text)
+    def _bm25(self, terms: set[str]) -> list[float]:
         scores = []
-        for document, frequencies, length in zip(self.documents, self._term_frequencies, self._lengths, strict=True):
+        for frequencies, length in zip(self._term_frequencies, self._lengths, strict=True):
             score = 0.0
             for term in terms:
                 frequency = frequencies.get(term)
                 if frequency:
                     norm = K1 * (1 - B + B * length / self._average_length)
                     score += self._idf[term] * frequency * (K1 + 1) / (frequency + norm)
-            if score > 0:
-                scores.append((document.key, score))
-        total = sum(score for _, score in scores)
+            scores.append(score)
+        return scores
+
+    def _bayes(self, text: str) -> list[float]:
+        """The posterior of each subject given the request's known words, uniform prior."""
+        terms = [term for term in with_bigrams(tokenize(text)) if term in self._bayes_vocabulary]
+        if not terms:
+            return [0.0] * len(self.documents)
+        logs = [
+            sum(likelihoods.get(term, unseen) for term in terms)
+            for likelihoods, unseen in zip(self._log_likelihoods, self._unseen, strict=True)
+        ]
+        top = max(logs)
+        weights = [math.exp(value - top) for value in logs]
+        total = sum(weights)
+        return [weight / total for weight in weights]
+
+    def search(self, text: str, *, limit: int) -> list[tuple[object, float]]:
+        """The `limit` best documents' keys with their score (0 to 1); no word known to BM25, no result."""
+        bm25 = self._bm25(self._query_terms(text))
+        total = sum(bm25)
+        if not total:
+            return []
+        bayes = self._bayes(text)
+        scores = [
+            (document.key, BM25_WEIGHT * share / total + (1 - BM25_WEIGHT) * posterior)
+            for document, share, posterior in zip(self.documents, bm25, bayes, strict=True)
+            if share or posterior > BAYES_FLOOR
+        ]
         scores.sort(key=lambda item: item[1], reverse=True)
-        return [(key, score / total) for key, score in scores[:limit]]
+        return scores[:limit]
 
 
 _index: SubjectIndex | None = None
@@ -145,6 +229,33 @@ def _current_version() -> str:
     return version
 
 
+@functools.cache
+def _vocabulary() -> dict[str, str]:
+    with (DATA / "subject_vocabulary.csv").open(encoding="utf-8", newline="") as file:
+        return {row["subject_slug"]: row["terms"] for row in csv.DictReader(file)}
+
+
+@functools.cache
+def _examples() -> dict[str, tuple[str, ...]]:
+    by_slug: dict[str, list[str]] = {}
+    with (DATA / "subject_examples.csv").open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            by_slug.setdefault(row["subject_slug"], []).append(row["text"])
+    return {slug: tuple(texts) for slug, texts in by_slug.items()}
+
+
+def subject_document(*, key, slug: str, label: str, description: str, theme_label: str) -> Document:
+    """A subject with the vocabulary and the labelled requests shipped in data/ for its slug."""
+    return Document(
+        key=key,
+        label=label,
+        description=description,
+        theme_label=theme_label,
+        vocabulary=_vocabulary().get(slug, ""),
+        examples=_examples().get(slug, ()),
+    )
+
+
 def _subject_index() -> SubjectIndex:
     global _index
     version = _current_version()
@@ -152,8 +263,12 @@ def _subject_index() -> SubjectIndex:
         subjects = Subject.objects.filter(is_archived=False, is_other_need=False, theme__is_archived=False)
         _index = SubjectIndex(
             [
-                Document(
-                    key=subject, label=subject.label, description=subject.description, theme_label=subject.theme.label
+                subject_document(
+                    key=subject,
+                    slug=subject.slug,
+                    label=subject.label,
+                    description=subject.description,
+                    theme_label=subject.theme.label,
                 )
                 for subject in subjects.select_related("theme")
             ],

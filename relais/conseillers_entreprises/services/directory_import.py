@@ -1,22 +1,23 @@
-"""Import of the directory (antennes, expert teams, their agents and subjects) from a CSV file, one row per team.
+"""Import of the directory (institutions, antennes, expert teams, their agents, managers, zones, subjects and match
+filters) from a CSV file, one row per team, in the format of services/directory_csv.py.
 
-Columns (header row, comma-separated, UTF-8): institution, institution_siren (optional), antenne, antenne_level
-(local / régional / national), antenne_zones, expert, expert_email, expert_phone, expert_zones, subjects (slugs
-separated by ";"), criteria, users ("Prénom Nom <email>" separated by ";").
+A row describes its team: the team's own zones become exactly `expert_zones` (empty: the team uses its antenne's
+zones), the antenne's zones become `antenne_zones` when that cell is filled, a filled filters cell sets exactly the
+filters of its owner, an "oui"/"non" activity cell activates or deactivates. Institution and antenne cells repeat on
+each row of their teams: a row that contradicts an earlier one is reported and that cell is ignored.
 
-Zones are written "department:69 region:84 commune:69123 epci:200046977". A row describes its team: the team's
-own zones become exactly `expert_zones` (empty: the team uses its antenne's zones), and the antenne's zones become
-`antenne_zones` when that cell is filled. Subjects and agents are only added, never removed, so that an import
-does not undo what support set by hand. Everything is matched by name (institution, antenne, team within its
-antenne) or by email (agents), so a second run of the same file changes nothing.
+Subjects, agents and antenne managers are only added, so that an import does not undo what support set by hand;
+with `sync`, those the file does not list are removed (agents keep their account), and with `dry_run` the report
+says what would be removed. Everything is matched by name (institution, antenne, team within its antenne) or by
+email (people), so a second run of the same file changes nothing.
 """
 
 import csv
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import phonenumbers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,51 +25,33 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from ..enums import TerritorialLevel, ZoneType
-from ..models import Antenne, Expert, ExpertSubject, Institution, InstitutionSubject, Subject, TerritorialZone
+from relais.core.exports import restore
+from relais.core.phones import parse_phone
 
-REQUIRED_COLUMNS = ("institution", "antenne", "expert", "expert_email")
-OPTIONAL_COLUMNS = (
-    "institution_siren",
-    "antenne_level",
-    "antenne_zones",
-    "expert_phone",
-    "expert_zones",
-    "subjects",
-    "criteria",
-    "users",
+from ..models import (
+    Antenne,
+    Expert,
+    ExpertSubject,
+    Institution,
+    InstitutionSubject,
+    MatchFilter,
+    Subject,
+    TerritorialZone,
 )
-
-LEVELS = {
-    "": TerritorialLevel.LOCAL,
-    "local": TerritorialLevel.LOCAL,
-    "regional": TerritorialLevel.REGIONAL,
-    "régional": TerritorialLevel.REGIONAL,
-    "national": TerritorialLevel.NATIONAL,
-}
-ZONE_TYPES = {
-    "commune": ZoneType.COMMUNE,
-    "epci": ZoneType.EPCI,
-    "department": ZoneType.DEPARTMENT,
-    "departement": ZoneType.DEPARTMENT,
-    "département": ZoneType.DEPARTMENT,
-    "region": ZoneType.REGION,
-    "région": ZoneType.REGION,
-}
-ZONE_CODE_PATTERNS = {
-    ZoneType.COMMUNE: re.compile(r"^(\d{5}|2[AB]\d{3})$"),
-    ZoneType.EPCI: re.compile(r"^\d{9}$"),
-    ZoneType.DEPARTMENT: re.compile(r"^(\d{2}|2[AB]|97\d)$"),
-    ZoneType.REGION: re.compile(r"^\d{2}$"),
-}
-ZONE_TYPE_NAMES = {
-    ZoneType.COMMUNE: "code de commune",
-    ZoneType.EPCI: "SIREN d’EPCI",
-    ZoneType.DEPARTMENT: "code de département",
-    ZoneType.REGION: "code de région",
-}
-USER_PATTERN = re.compile(r"^(?:(?P<name>[^<>]*?)\s*<(?P<bracketed>[^<>]+)>|(?P<bare>[^<>\s]+))$")
-SIREN_PATTERN = re.compile(r"^\d{9}$")
+from .directory_csv import (
+    LEVELS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    FilterSpec,
+    Person,
+    parse_active,
+    parse_categories,
+    parse_filters,
+    parse_people,
+    parse_siren,
+    parse_zones,
+    split_list,
+)
 
 
 class DirectoryFileError(Exception):
@@ -81,117 +64,154 @@ class DirectoryImport:
     imported: int = 0
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    removed: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    # What `sync` removes (or would remove, with dry_run), in French, one line each.
+    removals: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(+self.created or +self.updated)
+        return bool(+self.created or +self.updated or +self.removed)
 
-
-@dataclass(frozen=True)
-class _Agent:
-    email: str
-    first_name: str
-    last_name: str
+    def merge(self, other: "DirectoryImport") -> None:
+        self.created.update(other.created)
+        self.updated.update(other.updated)
+        self.removed.update(other.removed)
+        self.removals.extend(other.removals)
 
 
 @dataclass(frozen=True)
 class _Row:
+    line: int
     institution: str
     institution_siren: str
+    institution_categories: list[str] | None
+    institution_active: bool | None
+    institution_filters: frozenset[FilterSpec] | None
     antenne: str
-    level: str
+    level: str | None
     antenne_zones: frozenset[tuple[str, str]] | None
+    antenne_active: bool | None
+    antenne_managers: tuple[Person, ...] | None
+    antenne_filters: frozenset[FilterSpec] | None
     expert: str
     email: str
     phone: str
     expert_zones: frozenset[tuple[str, str]]
+    expert_active: bool | None
+    expert_filters: frozenset[FilterSpec] | None
     subjects: tuple[Subject, ...]
     criteria: str
-    agents: tuple[_Agent, ...]
+    agents: tuple[Person, ...]
 
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
-def _parse_zones(value: str, column: str, problems: list[str]) -> frozenset[tuple[str, str]]:
-    zones = set()
-    for token in value.replace(";", " ").replace(",", " ").split():
-        kind, _, code = token.partition(":")
-        zone_type = ZONE_TYPES.get(kind.strip().lower())
-        code = code.strip().upper()
-        if zone_type is None or not code:
-            problems.append(f"zone « {token} » illisible dans {column} (attendu par exemple « department:69 »)")
-        elif not ZONE_CODE_PATTERNS[zone_type].match(code):
-            problems.append(f"{ZONE_TYPE_NAMES[zone_type]} invalide « {code} » dans {column}")
-        else:
-            zones.add((zone_type, code))
-    return frozenset(zones)
-
-
-def _parse_agents(value: str, problems: list[str]) -> tuple[_Agent, ...]:
-    agents = []
-    for item in _split(value):
-        match = USER_PATTERN.match(item)
-        email = (match["bracketed"] or match["bare"]).strip().lower() if match else ""
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(f"agent « {item} » illisible (attendu « Prénom Nom <adresse@exemple.fr> »)")
-            continue
-        first_name, _, last_name = ((match["name"] or "").strip()).partition(" ")
-        agents.append(_Agent(email=email, first_name=first_name, last_name=last_name.strip()))
-    return tuple(agents)
-
-
-def _parse(row: dict[str, str], subjects: dict[str, Subject]) -> tuple[_Row | None, list[str]]:
-    values = {key: (row.get(key) or "").strip() for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+def _parse(line: int, row: dict[str, str], subjects: dict[str, Subject], sync: bool) -> tuple[_Row | None, list[str]]:
+    present = {key for key, value in row.items() if key}
+    # Cells an export protected against formulas ("'+33…") are read back as they were.
+    values = {key: restore((row.get(key) or "").strip()) for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
     problems = [f"colonne « {column} » vide" for column in REQUIRED_COLUMNS if not values[column]]
     level = LEVELS.get(values["antenne_level"].lower())
     if level is None:
         problems.append(f"échelon « {values['antenne_level']} » inconnu (local, régional ou national)")
-    if values["institution_siren"] and not SIREN_PATTERN.match(values["institution_siren"].replace(" ", "")):
-        problems.append(f"SIREN de l’institution invalide « {values['institution_siren']} »")
+    siren = parse_siren(values["institution_siren"], problems)
     if values["expert_email"]:
         try:
             validate_email(values["expert_email"])
         except ValidationError:
             problems.append(f"adresse électronique de l’équipe invalide « {values['expert_email']} »")
-    antenne_zones = (
-        _parse_zones(values["antenne_zones"], "antenne_zones", problems) if values["antenne_zones"] else None
-    )
-    expert_zones = _parse_zones(values["expert_zones"], "expert_zones", problems)
+    phone = _team_phone(values["expert_phone"], problems)
+
+    def optional(column, parse):
+        # An empty cell changes nothing, except for the lists that `sync` makes exact.
+        if column not in present or (not values[column] and not sync):
+            return None
+        return parse(values[column])
+
     row_subjects = []
-    for slug in _split(values["subjects"]):
+    for slug in split_list(values["subjects"]):
         if slug in subjects:
             row_subjects.append(subjects[slug])
         else:
             problems.append(f"sujet inconnu « {slug} »")
-    agents = _parse_agents(values["users"], problems)
-    if problems:
-        return None, problems
-    return (
-        _Row(
-            institution=values["institution"],
-            institution_siren=values["institution_siren"].replace(" ", ""),
-            antenne=values["antenne"],
-            level=level,
-            antenne_zones=antenne_zones,
-            expert=values["expert"],
-            email=values["expert_email"].lower(),
-            phone=values["expert_phone"],
-            expert_zones=expert_zones,
-            subjects=tuple(row_subjects),
-            criteria=values["criteria"],
-            agents=agents,
+    parsed = _Row(
+        line=line,
+        institution=values["institution"],
+        institution_siren=siren,
+        institution_categories=optional("institution_categories", lambda value: parse_categories(value, problems)),
+        institution_active=parse_active(values["institution_active"], "institution_active", problems),
+        institution_filters=optional(
+            "institution_filters", lambda value: parse_filters(value, "institution_filters", subjects, problems)
         ),
-        [],
+        antenne=values["antenne"],
+        level=level,
+        antenne_zones=(
+            parse_zones(values["antenne_zones"], "antenne_zones", problems) if values["antenne_zones"] else None
+        ),
+        antenne_active=parse_active(values["antenne_active"], "antenne_active", problems),
+        antenne_managers=optional("antenne_managers", lambda value: parse_people(value, "antenne_managers", problems)),
+        antenne_filters=optional(
+            "antenne_filters", lambda value: parse_filters(value, "antenne_filters", subjects, problems)
+        ),
+        expert=values["expert"],
+        email=values["expert_email"].lower(),
+        phone=phone,
+        expert_zones=parse_zones(values["expert_zones"], "expert_zones", problems),
+        expert_active=parse_active(values["expert_active"], "expert_active", problems),
+        expert_filters=optional(
+            "expert_filters", lambda value: parse_filters(value, "expert_filters", subjects, problems)
+        ),
+        subjects=tuple(row_subjects),
+        criteria=values["criteria"],
+        agents=parse_people(values["users"], "users", problems),
     )
+    return (None, problems) if problems else (parsed, [])
+
+
+def _team_phone(value: str, problems: list[str]) -> str:
+    """E.164, or a French short service number as written ("3995")."""
+    if not value:
+        return ""
+    try:
+        return parse_phone(value)
+    except ValidationError:
+        compact = value.replace(" ", "")
+        try:
+            if phonenumbers.is_valid_short_number(phonenumbers.parse(compact, "FR")):
+                return compact
+        except phonenumbers.NumberParseException:
+            pass
+    problems.append(f"téléphone de l’équipe invalide « {value} »")
+    return ""
+
+
+class _SharedCells:
+    """The institution and antenne cells of the rows already imported, to report the rows that contradict them."""
+
+    INSTITUTION = ("institution_siren", "institution_categories", "institution_active", "institution_filters")
+    ANTENNE = ("level", "antenne_zones", "antenne_active", "antenne_managers", "antenne_filters")
+
+    def __init__(self):
+        self.seen: dict[tuple, tuple[int, object]] = {}
+
+    def conflicts(self, row: _Row) -> list[str]:
+        problems = []
+        for owner, names, label in (
+            ((row.institution,), self.INSTITUTION, f"l’institution « {row.institution} »"),
+            ((row.institution, row.antenne), self.ANTENNE, f"l’antenne « {row.antenne} »"),
+        ):
+            for name in names:
+                value = getattr(row, name)
+                if value in (None, ""):
+                    continue
+                key = (*owner, name)
+                first = self.seen.setdefault(key, (row.line, value))
+                if first[1] != value:
+                    problems.append(f"{name} de {label} différent de la ligne {first[0]}")
+        return problems
 
 
 def _update(instance, values: dict, report: DirectoryImport, kind: str) -> None:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    changed = [name for name, value in values.items() if value is not None and getattr(instance, name) != value]
     if changed:
         for name in changed:
             setattr(instance, name, values[name])
@@ -219,68 +239,170 @@ def sync_zones(*, owner: Antenne | Expert, zones: frozenset[tuple[str, str]]) ->
     return len(zones - existing.keys()), len(existing.keys() - zones)
 
 
-def _save(row: _Row, report: DirectoryImport) -> None:
+def filter_specs(owner_filters) -> frozenset[FilterSpec]:
+    return frozenset(
+        FilterSpec.of(match_filter, [subject.slug for subject in match_filter.subjects.all()])
+        for match_filter in owner_filters
+    )
+
+
+def _sync_filters(owner: Institution | Antenne | Expert, specs: frozenset[FilterSpec] | None, report, subjects) -> None:
+    if specs is None:
+        return
+    owner_field = {Institution: "institution", Antenne: "antenne", Expert: "expert"}[type(owner)]
+    existing = MatchFilter.objects.filter(**{owner_field: owner}).prefetch_related("subjects")
+    if filter_specs(existing) == specs:
+        return
+    existing.delete()
+    for spec in specs:
+        match_filter = MatchFilter.objects.create(**{owner_field: owner}, **spec.fields())
+        match_filter.subjects.set(subjects[slug] for slug in spec.subjects)
+    report.updated["filter"] += 1
+
+
+def _user(person: Person, users: dict, report: DirectoryImport):
+    user = users.get(person.email)
+    if user is None:
+        # Agents set their password through "mot de passe oublié": nobody knows an imported one.
+        user = get_user_model().objects.create_user(
+            email=person.email, password=None, first_name=person.first_name, last_name=person.last_name
+        )
+        users[person.email] = user
+        report.created["user"] += 1
+    return user
+
+
+def _save(row: _Row, report: DirectoryImport, *, sync: bool, subjects: dict[str, Subject]) -> None:
     institution = Institution.objects.filter(name=row.institution).first()
     if institution is None:
         institution = Institution.objects.create(
-            name=row.institution, slug=_unique_institution_slug(row.institution), siren=row.institution_siren
+            name=row.institution,
+            slug=_unique_institution_slug(row.institution),
+            siren=row.institution_siren,
+            categories=row.institution_categories or [],
+            is_active=row.institution_active is not False,
         )
         report.created["institution"] += 1
-    elif row.institution_siren:
-        _update(institution, {"siren": row.institution_siren}, report, "institution")
+    else:
+        _update(
+            institution,
+            {
+                "siren": row.institution_siren or None,
+                "categories": row.institution_categories,
+                "is_active": row.institution_active,
+            },
+            report,
+            "institution",
+        )
+    _sync_filters(institution, row.institution_filters, report, subjects)
 
     antenne, created = Antenne.objects.get_or_create(
-        institution=institution, name=row.antenne, defaults={"territorial_level": row.level}
+        institution=institution,
+        name=row.antenne,
+        defaults={"territorial_level": row.level, "is_active": row.antenne_active is not False},
     )
     if created:
         report.created["antenne"] += 1
     else:
-        _update(antenne, {"territorial_level": row.level}, report, "antenne")
+        _update(antenne, {"territorial_level": row.level, "is_active": row.antenne_active}, report, "antenne")
     if row.antenne_zones is not None:
         added, removed = sync_zones(owner=antenne, zones=row.antenne_zones)
         report.created["zone"] += added
         report.updated["zone"] += removed
+    _sync_filters(antenne, row.antenne_filters, report, subjects)
 
     expert = Expert.objects.filter(antenne=antenne, name=row.expert).first()
     if expert is None:
-        expert = Expert.objects.create(antenne=antenne, name=row.expert, email=row.email, phone=row.phone)
+        expert = Expert.objects.create(
+            antenne=antenne,
+            name=row.expert,
+            email=row.email,
+            phone=row.phone,
+            is_active=row.expert_active is not False,
+        )
         report.created["expert"] += 1
     else:
-        _update(expert, {"email": row.email, "phone": row.phone}, report, "expert")
+        _update(expert, {"email": row.email, "phone": row.phone, "is_active": row.expert_active}, report, "expert")
     added, removed = sync_zones(owner=expert, zones=row.expert_zones)
     report.created["zone"] += added
     report.updated["zone"] += removed
+    _sync_filters(expert, row.expert_filters, report, subjects)
 
+    _save_subjects(row, expert, institution, report, sync=sync)
+
+    emails = [person.email for person in (*row.agents, *(row.antenne_managers or ()))]
+    users = {user.email: user for user in get_user_model().objects.filter(email__in=emails)}
+    _sync_people(
+        expert.users,
+        row.agents,
+        users,
+        report,
+        kind="membership",
+        sync=sync,
+        removal=f"ligne {row.line} : {{email}} retiré(e) de l’équipe « {expert.name} »",
+    )
+    if row.antenne_managers is not None:
+        _sync_people(
+            antenne.managers,
+            row.antenne_managers,
+            users,
+            report,
+            kind="manager",
+            sync=sync,
+            removal=f"ligne {row.line} : {{email}} n’est plus responsable de l’antenne « {antenne.name} »",
+        )
+
+
+def _sync_people(related, people, users: dict, report: DirectoryImport, *, kind: str, sync: bool, removal: str):
+    """Add the people of the file to a team's agents or an antenne's managers; with `sync`, remove the others."""
+    current = {user.pk: user for user in related.all()}
+    for person in people:
+        user = _user(person, users, report)
+        if user.pk not in current:
+            related.add(user)
+            report.created[kind] += 1
+    if sync:
+        listed = {person.email for person in people}
+        for user in current.values():
+            if user.email not in listed:
+                related.remove(user)
+                report.removed[kind] += 1
+                report.removals.append(removal.replace("{email}", user.email))
+
+
+def _save_subjects(row: _Row, expert: Expert, institution: Institution, report: DirectoryImport, *, sync) -> None:
+    held = {
+        item.institution_subject.subject_id: item
+        for item in expert.expert_subjects.select_related("institution_subject__subject")
+    }
     for subject in row.subjects:
         institution_subject, created = InstitutionSubject.objects.get_or_create(
             institution=institution, subject=subject
         )
         report.created["institution_subject"] += created
-        expert_subject, created = ExpertSubject.objects.get_or_create(
-            expert=expert, institution_subject=institution_subject, defaults={"intervention_criteria": row.criteria}
-        )
-        if created:
+        expert_subject = held.get(subject.pk)
+        if expert_subject is None or expert_subject.institution_subject_id != institution_subject.pk:
+            ExpertSubject.objects.get_or_create(
+                expert=expert, institution_subject=institution_subject, defaults={"intervention_criteria": row.criteria}
+            )
             report.created["expert_subject"] += 1
         else:
             _update(expert_subject, {"intervention_criteria": row.criteria}, report, "expert_subject")
-
-    User = get_user_model()
-    existing_users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in row.agents])}
-    member_ids = set(expert.users.values_list("pk", flat=True))
-    for agent in row.agents:
-        user = existing_users.get(agent.email)
-        if user is None:
-            # Agents set their password through "mot de passe oublié": nobody knows an imported one.
-            user = User.objects.create_user(
-                email=agent.email, password=None, first_name=agent.first_name, last_name=agent.last_name
-            )
-            report.created["user"] += 1
-        if user.pk not in member_ids:
-            expert.users.add(user)
-            report.created["membership"] += 1
+    if sync:
+        listed = {subject.pk for subject in row.subjects}
+        for subject_id, expert_subject in held.items():
+            if subject_id not in listed:
+                expert_subject.delete()
+                report.removed["expert_subject"] += 1
+                report.removals.append(
+                    f"ligne {row.line} : sujet « {expert_subject.institution_subject.subject.slug} » retiré de "
+                    f"l’équipe « {expert.name} »"
+                )
 
 
-def import_directory(path: Path, *, dry_run: bool = False, progress: bool = False) -> DirectoryImport:
+def import_directory(
+    path: Path, *, dry_run: bool = False, sync: bool = False, progress: bool = False
+) -> DirectoryImport:
     """Import the file; an invalid row is reported in French with its line number and skipped, each valid row is
     written in its own transaction. With `dry_run`, everything is checked and rolled back."""
     with Path(path).open(encoding="utf-8-sig", newline="") as file:
@@ -291,9 +413,12 @@ def import_directory(path: Path, *, dry_run: bool = False, progress: bool = Fals
         rows = [(reader.line_num, row) for row in reader]
     subjects = {subject.slug: subject for subject in Subject.objects.all()}
     report = DirectoryImport(rows=len(rows))
+    shared = _SharedCells()
     with transaction.atomic():
         for line, row in tqdm(rows, desc="Annuaire", unit="ligne", disable=not progress):
-            parsed, problems = _parse(row, subjects)
+            parsed, problems = _parse(line, row, subjects, sync)
+            if parsed is not None:
+                problems = shared.conflicts(parsed)
             if problems:
                 report.errors.extend(f"ligne {line} : {problem}" for problem in problems)
                 continue
@@ -301,12 +426,11 @@ def import_directory(path: Path, *, dry_run: bool = False, progress: bool = Fals
             row_report = DirectoryImport()
             try:
                 with transaction.atomic():
-                    _save(parsed, row_report)
+                    _save(parsed, row_report, sync=sync, subjects=subjects)
             except IntegrityError as error:
                 report.errors.append(f"ligne {line} : enregistrement impossible ({error})")
                 continue
-            report.created.update(row_report.created)
-            report.updated.update(row_report.updated)
+            report.merge(row_report)
             report.imported += 1
         if dry_run:
             transaction.set_rollback(True)

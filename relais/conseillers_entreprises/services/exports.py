@@ -1,18 +1,21 @@
 """Exports of needs and matches as CSV and XLSX, row by row so that memory does not grow with the row count.
 
 Both formats read the same `values_list(...).iterator(chunk_size=...)`: rows come from the database by chunks
-(a server-side cursor on PostgreSQL) and are written out one by one, never held in a list.
+(a server-side cursor on PostgreSQL) and are written out one by one, never held in a list. Text cells are
+neutralised against formulas (relais.core.exports).
 """
 
 import csv
 import datetime
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from openpyxl import Workbook
+
+from relais.core.exports import neutralize
 
 from ..enums import MatchStatus, NeedStatus
 from .statistics import PARIS, UNKNOWN_REGION, StatsScope, scoped_matches, transmitted_needs
@@ -37,14 +40,18 @@ class Export:
     queryset: QuerySet
     fields: tuple[str, ...]
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
+        """The rows, cells neutralised; `progress` is told the count of rows written every CHUNK_SIZE rows."""
         statuses = {"need_status": NEED_STATUSES, "match_status": MATCH_STATUSES}
         positions = {index: statuses[field] for index, field in enumerate(self.fields) if field in statuses}
-        for values in self.queryset.values_list(*self.fields).iterator(chunk_size=CHUNK_SIZE):
+        values_iterator = self.queryset.values_list(*self.fields).iterator(chunk_size=CHUNK_SIZE)
+        for count, values in enumerate(values_iterator, start=1):
             row = list(values)
             for index, labels in positions.items():
                 row[index] = labels.get(row[index], row[index])
-            yield tuple(_local(value) for value in row)
+            yield tuple(neutralize(_local(value)) for value in row)
+            if progress and count % CHUNK_SIZE == 0:
+                progress(count)
 
 
 def _local(value):
@@ -157,14 +164,14 @@ def _csv_cell(value):
     return value
 
 
-def csv_lines(export: Export) -> Iterable[str]:
+def csv_lines(export: Export, progress: Callable[[int], None] | None = None) -> Iterable[str]:
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     yield UTF8_BOM + writer.writerow(export.headers)
-    for row in export.rows():
+    for row in export.rows(progress):
         yield writer.writerow([_csv_cell(value) for value in row])
 
 
-def write_xlsx(export: Export) -> tempfile.SpooledTemporaryFile:
+def write_xlsx(export: Export, progress: Callable[[int], None] | None = None) -> tempfile.SpooledTemporaryFile:
     """The workbook in a temporary file, positioned at its start.
 
     A write-only workbook streams each appended row to disk instead of keeping cell objects: memory stays bounded
@@ -174,7 +181,7 @@ def write_xlsx(export: Export) -> tempfile.SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(export.sheet_title)
     sheet.append(export.headers)
-    for row in export.rows():
+    for row in export.rows(progress):
         sheet.append(row)
     # Not a `with` block: FileResponse owns the file from here and closes it once sent.
     output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115

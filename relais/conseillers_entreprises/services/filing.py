@@ -31,6 +31,7 @@ from ..models import (
     Subject,
     SubjectQuestion,
 )
+from .company_followup import followup_url
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def intake_limit() -> RateLimit:
 
 
 def _locked_by_token(token: uuid.UUID) -> Solicitation | None:
-    return Solicitation.objects.select_for_update().filter(submission_token=token).first()
+    return Solicitation.objects.select_for_update(of=("self",)).filter(submission_token=token).first()
 
 
 def _save_new_or_existing(solicitation: Solicitation) -> Solicitation | None:
@@ -173,6 +174,7 @@ def submit_solicitation(
             "subject_label": subject.label,
             "description": solicitation.description,
             "support_email": settings.SUPPORT_EMAIL,
+            "followup_url": followup_url(solicitation=solicitation),
         },
     )
     intake_limit().hit(ip)

@@ -17,20 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from relais.accounts.models import User
 from relais.notifications.services import queue_email
 
-from ..enums import MatchStatus, NeedStatus
-from ..models import (
-    CompanyEmailKind,
-    CompanyEmailSent,
-    Expert,
-    ExpertDigest,
-    Match,
-    Need,
-    ReminderAction,
-    ReminderActionKind,
-    ReminderBasket,
-)
+from ..enums import CompanyEmailKind, MatchStatus, NeedStatus, ReminderActionKind, ReminderBasket
+from ..models import CompanyEmailSent, Expert, ExpertDigest, Match, Need, ReminderAction
 from .links import need_link_url, need_page_url
 from .positioning import company_name
 
@@ -40,8 +31,8 @@ ABANDON_DAYS = 45
 BEING_HANDLED_DAYS = 9
 COMPANY_REPLY_SUBJECT = "Votre demande sur le Service Public Conseillers entreprises"
 # Actions support may take from each basket.
-REMINDABLE_BASKETS = (ReminderBasket.POKE, ReminderBasket.LAST_CHANCE)
-WRITABLE_BASKETS = (ReminderBasket.ABANDON, ReminderBasket.REFUSED)
+REMINDABLE_BASKETS = (ReminderBasket.POKE, ReminderBasket.LAST_CHANCE, ReminderBasket.NOT_CONTACTED)
+WRITABLE_BASKETS = (ReminderBasket.ABANDON, ReminderBasket.REFUSED, ReminderBasket.NOT_CONTACTED)
 
 
 def first_sent_at():
@@ -61,6 +52,9 @@ def basket_needs(basket: str, *, now: datetime | None = None) -> QuerySet[Need]:
     needs = Need.objects.annotate(first_sent=first_sent_at()).exclude(_handled_in(basket))
     if basket == ReminderBasket.REFUSED:
         return needs.filter(status=NeedStatus.NOT_FOR_ME)
+    if basket == ReminderBasket.NOT_CONTACTED:
+        # Reported by the company on its follow-up page (services/company_followup.py).
+        return needs.filter(not_contacted_at__isnull=False)
     needs = needs.filter(status=NeedStatus.QUO)
     if basket == ReminderBasket.POKE:
         return needs.filter(
@@ -92,16 +86,21 @@ def _lock_in_basket(need: Need, basket: str) -> Need:
     return locked
 
 
-def remind_experts(*, need: Need, basket: str, author) -> ReminderAction:
+def remind_experts(*, need: Need, basket: str, actor: User) -> ReminderAction:
     """Email the agents of every team that has not answered yet, each with a link that logs them in."""
     if basket not in REMINDABLE_BASKETS:
         raise ValidationError(
-            "Les experts ne se relancent que depuis les paniers « Sans réponse » et « Risque d’abandon »."
+            "Les experts ne se relancent que depuis les paniers « Sans réponse », « Risque d’abandon » et "
+            "« Entreprise non rappelée »."
         )
     with transaction.atomic():
         locked = _lock_in_basket(need, basket)
+        # The company said nobody called it back: a team that took charge is reminded too.
+        statuses = (
+            [MatchStatus.QUO, MatchStatus.TAKING_CARE] if basket == ReminderBasket.NOT_CONTACTED else [MatchStatus.QUO]
+        )
         waiting = list(
-            locked.matches.filter(status=MatchStatus.QUO)
+            locked.matches.filter(status__in=statuses)
             .select_related("expert__antenne")
             .prefetch_related("expert__users")
         )
@@ -109,6 +108,7 @@ def remind_experts(*, need: Need, basket: str, author) -> ReminderAction:
             "need": locked,
             "company_name": company_name(locked),
             "last_chance": basket == ReminderBasket.LAST_CHANCE,
+            "not_contacted": basket == ReminderBasket.NOT_CONTACTED,
             "solicitation": locked.diagnosis.solicitation,
         }
         for match in waiting:
@@ -119,7 +119,7 @@ def remind_experts(*, need: Need, basket: str, author) -> ReminderAction:
                     context={**context, "expert": match.expert, "need_url": url},
                 )
         return ReminderAction.objects.create(
-            need=locked, basket=basket, action=ReminderActionKind.EXPERTS_REMINDED, author=author
+            need=locked, basket=basket, action=ReminderActionKind.EXPERTS_REMINDED, author=actor
         )
 
 
@@ -133,11 +133,11 @@ def _team_recipients(expert: Expert, need: Need) -> list[tuple[str, str]]:
     return recipients
 
 
-def mark_done(*, need: Need, basket: str, author) -> ReminderAction:
+def mark_done(*, need: Need, basket: str, actor: User) -> ReminderAction:
     with transaction.atomic():
         locked = _lock_in_basket(need, basket)
         return ReminderAction.objects.create(
-            need=locked, basket=basket, action=ReminderActionKind.MARKED_DONE, author=author
+            need=locked, basket=basket, action=ReminderActionKind.MARKED_DONE, author=actor
         )
 
 
@@ -152,9 +152,12 @@ def company_reply_draft(need: Need) -> str:
     )
 
 
-def write_to_company(*, need: Need, basket: str, author, subject: str, body: str) -> ReminderAction:
+def write_to_company(*, need: Need, basket: str, actor: User, subject: str, body: str) -> ReminderAction:
     if basket not in WRITABLE_BASKETS:
-        raise ValidationError("On n’écrit à l’entreprise que depuis les paniers « Abandonnés » et « Refusés ».")
+        raise ValidationError(
+            "On n’écrit à l’entreprise que depuis les paniers « Abandonnés », « Refusés » et "
+            "« Entreprise non rappelée »."
+        )
     with transaction.atomic():
         locked = _lock_in_basket(need, basket)
         solicitation = locked.diagnosis.solicitation
@@ -166,7 +169,7 @@ def write_to_company(*, need: Need, basket: str, author, subject: str, body: str
             context={"need": locked, "solicitation": solicitation, "email_subject": subject, "email_body": body},
         )
         return ReminderAction.objects.create(
-            need=locked, basket=basket, action=ReminderActionKind.COMPANY_EMAILED, author=author, message=body
+            need=locked, basket=basket, action=ReminderActionKind.COMPANY_EMAILED, author=actor, message=body
         )
 
 

@@ -21,7 +21,7 @@ def request_subscription(*, email: str) -> NewsletterSubscription:
     The answer to the visitor is the same either way, so the form does not tell who is subscribed.
     """
     email = email.strip().lower()
-    subscription, _ = NewsletterSubscription.objects.select_for_update().get_or_create(email=email)
+    subscription, _ = NewsletterSubscription.objects.select_for_update(of=("self",)).get_or_create(email=email)
     if subscription.confirmed_at and not subscription.unsubscribed_at:
         return subscription
     if subscription.unsubscribed_at:
@@ -41,7 +41,7 @@ def request_subscription(*, email: str) -> NewsletterSubscription:
 
 @transaction.atomic
 def confirm_subscription(*, subscription: NewsletterSubscription) -> None:
-    subscription = NewsletterSubscription.objects.select_for_update().get(pk=subscription.pk)
+    subscription = NewsletterSubscription.objects.select_for_update(of=("self",)).get(pk=subscription.pk)
     if subscription.confirmed_at and not subscription.unsubscribed_at:
         return
     subscription.confirmed_at = timezone.now()

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from relais.accounts.models import User
 from relais.notifications.services import queue_email
 
-from ..enums import MatchStatus, NeedStatus
+from ..enums import CLOSED_STATUSES, NEED_STATUS_PRECEDENCE, MatchStatus, NeedStatus
 from ..models import Match, MatchStatusChange, Need
+from .company_followup import contact_of, followup_url
 from .links import need_page_url
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -27,14 +29,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     MatchStatus.DONE_NO_HELP: frozenset({MatchStatus.QUO}),
     MatchStatus.DONE_NOT_REACHABLE: frozenset({MatchStatus.QUO}),
 }
-CLOSED_STATUSES = (MatchStatus.DONE, MatchStatus.DONE_NO_HELP, MatchStatus.DONE_NOT_REACHABLE)
-# The public service shows a need by the most advanced position of its experts, in this order.
-NEED_STATUS_PRECEDENCE = (
-    MatchStatus.DONE,
-    MatchStatus.DONE_NO_HELP,
-    MatchStatus.DONE_NOT_REACHABLE,
-    MatchStatus.TAKING_CARE,
-)
 
 
 def need_status_from(statuses: Iterable[str]) -> NeedStatus:
@@ -52,25 +46,25 @@ def allowed_next_statuses(status: str) -> frozenset[str]:
     return ALLOWED_TRANSITIONS.get(status, frozenset())
 
 
-def take_charge(*, match: Match, author) -> Match:
-    return _change_status(match=match, author=author, to_status=MatchStatus.TAKING_CARE)
+def take_charge(*, match: Match, actor: User) -> Match:
+    return _change_status(match=match, actor=actor, to_status=MatchStatus.TAKING_CARE)
 
 
-def refuse(*, match: Match, author, reason: str = "") -> Match:
-    return _change_status(match=match, author=author, to_status=MatchStatus.NOT_FOR_ME, reason=reason.strip())
+def refuse(*, match: Match, actor: User, reason: str = "") -> Match:
+    return _change_status(match=match, actor=actor, to_status=MatchStatus.NOT_FOR_ME, reason=reason.strip())
 
 
-def close(*, match: Match, author, outcome: str) -> Match:
+def close(*, match: Match, actor: User, outcome: str) -> Match:
     if outcome not in CLOSED_STATUSES:
         raise ValidationError("Choisissez l’issue de votre intervention.")
-    return _change_status(match=match, author=author, to_status=outcome)
+    return _change_status(match=match, actor=actor, to_status=outcome)
 
 
-def reopen(*, match: Match, author) -> Match:
-    return _change_status(match=match, author=author, to_status=MatchStatus.QUO)
+def reopen(*, match: Match, actor: User) -> Match:
+    return _change_status(match=match, actor=actor, to_status=MatchStatus.QUO)
 
 
-def _change_status(*, match: Match, author, to_status: str, reason: str = "") -> Match:
+def _change_status(*, match: Match, actor: User, to_status: str, reason: str = "") -> Match:
     with transaction.atomic():
         need = (
             Need.objects.select_for_update(of=("self",))
@@ -78,7 +72,11 @@ def _change_status(*, match: Match, author, to_status: str, reason: str = "") ->
             .select_related("diagnosis__establishment__company")
             .get(pk=match.need_id)
         )
-        locked = Match.objects.select_for_update().select_related("expert").get(pk=match.pk)
+        locked = (
+            Match.objects.select_for_update(of=("self",))
+            .select_related("expert__antenne__institution")
+            .get(pk=match.pk)
+        )
         from_status = locked.status
         if to_status not in allowed_next_statuses(from_status):
             raise ValidationError(
@@ -99,11 +97,11 @@ def _change_status(*, match: Match, author, to_status: str, reason: str = "") ->
             locked.closed_at = None
         locked.save(update_fields=["status", "taken_care_of_at", "closed_at", "updated_at"])
         MatchStatusChange.objects.create(
-            match=locked, from_status=from_status, to_status=to_status, author=author, reason=reason
+            match=locked, from_status=from_status, to_status=to_status, author=actor, reason=reason
         )
         need.status = need_status_from(need.matches.values_list("status", flat=True))
         need.save(update_fields=["status", "updated_at"])
-        _notify(need=need, match=locked, to_status=to_status, first_taken=first_taken, author=author)
+        _notify(need=need, match=locked, to_status=to_status, first_taken=first_taken, actor=actor)
     match.refresh_from_db()
     return match
 
@@ -124,17 +122,22 @@ def company_name(need: Need) -> str:
     return diagnosis.solicitation.full_name if diagnosis.solicitation else ""
 
 
-def _notify(*, need: Need, match: Match, to_status: str, first_taken: bool, author) -> None:
+def _notify(*, need: Need, match: Match, to_status: str, first_taken: bool, actor: User) -> None:
     diagnosis = need.diagnosis
     solicitation = diagnosis.solicitation
     context = {"need": need, "match": match, "expert": match.expert, "company_name": company_name(need)}
     if solicitation and solicitation.email:
         company_context = {**context, "solicitation": solicitation}
         if first_taken:
+            # As the public service: the company learns who will call it back and how to reach them.
             queue_email(
                 to=[solicitation.email],
                 template="conseillers_entreprises/emails/workspace_company_taken",
-                context=company_context,
+                context={
+                    **company_context,
+                    "contact": contact_of(match, actor),
+                    "followup_url": followup_url(solicitation=solicitation),
+                },
             )
         elif to_status == MatchStatus.DONE_NOT_REACHABLE:
             queue_email(
@@ -143,7 +146,7 @@ def _notify(*, need: Need, match: Match, to_status: str, first_taken: bool, auth
                 context=company_context,
             )
     advisor = diagnosis.advisor
-    if advisor and advisor.email and advisor != author and to_status in (MatchStatus.TAKING_CARE, *CLOSED_STATUSES):
+    if advisor and advisor.email and advisor != actor and to_status in (MatchStatus.TAKING_CARE, *CLOSED_STATUSES):
         template = "workspace_advisor_taken" if to_status == MatchStatus.TAKING_CARE else "workspace_advisor_closed"
         queue_email(
             to=[advisor.email],

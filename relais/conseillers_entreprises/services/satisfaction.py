@@ -16,10 +16,11 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.accounts.models import User
 from relais.privacy.services.objections import objected
 
-from ..enums import MatchStatus
-from ..models import CompanyEmailKind, MatchStatusChange, Need, SatisfactionAnswer
+from ..enums import CompanyEmailKind, MatchStatus
+from ..models import MatchStatusChange, Need, SatisfactionAnswer
 from .followup import Sent, company_email_candidates, send_company_email
 
 SATISFACTION_SALT = "relais.conseillers_entreprises.satisfaction"
@@ -97,13 +98,13 @@ def record_answer(*, need: Need, called_back: bool, useful: bool, comment: str) 
         raise ValidationError("Vous avez déjà répondu à ce questionnaire : merci !") from error
 
 
-def share_with_experts(*, answer: SatisfactionAnswer, author) -> SatisfactionAnswer:
+def share_with_experts(*, answer: SatisfactionAnswer, actor: User) -> SatisfactionAnswer:
     with transaction.atomic():
-        locked = SatisfactionAnswer.objects.select_for_update().get(pk=answer.pk)
+        locked = SatisfactionAnswer.objects.select_for_update(of=("self",)).get(pk=answer.pk)
         if not locked.shared_with_experts:
             locked.shared_with_experts = True
             locked.shared_at = timezone.now()
-            locked.shared_by = author
+            locked.shared_by = actor
             locked.save(update_fields=["shared_with_experts", "shared_at", "shared_by"])
     answer.refresh_from_db()
     return answer

@@ -18,8 +18,9 @@ from relais.accounts.forms import SetPasswordForm
 from relais.accounts.models import User
 from relais.core.ratelimit import client_ip
 
+from ..enums import AccountRequestStatus
 from ..forms.advisors import AccountRequestForm, InvitationForm, RefusalForm, TeamsForm
-from ..models import AccountRequest, AccountRequestStatus, Expert
+from ..models import AccountRequest, Expert
 from ..permissions import is_support, support_required
 from ..services.advisors import (
     ACCOUNT_REQUEST_EMAILS,

@@ -2,41 +2,20 @@
 teams routing proposes (the advisor may uncheck some)."""
 
 import uuid
-from dataclasses import dataclass, field
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from relais.companies.models import Establishment
 from relais.companies.registry import RegistryUnavailable, get_registry
 
-from ..forms.analysis import MAX_NEEDS, AnalysisForm, AnalysisNeedFormSet, CompanySearchForm
-from ..models import Expert, Match, Subject
-from ..services.analysis import may_analyse, send_analysis
-from ..services.triage import NeedDraft, routing_for
-
-NEEDS_PREFIX = "besoins"
-
-
-def analyst_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not may_analyse(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@dataclass
-class NeedState:
-    subject: Subject | None
-    description: str
-    checked: set = field(default_factory=set)
-    routed_for: int | None = None
+from ..forms.analysis import AnalysisForm, CompanySearchForm
+from ..models import Match
+from ..permissions import analyst_required
+from ..services.analysis import send_analysis
+from .routed_needs import NeedState, RoutedNeedsEditor
 
 
 @analyst_required
@@ -48,37 +27,27 @@ def new_analysis(request):
     if establishment is None:
         messages.error(request, warning or f"Aucun établissement ne correspond au SIRET {siret}.")
         return redirect("conseillers_entreprises:analysis_new")
-    states = [NeedState(subject=None, description="")]
     form = AnalysisForm(initial={"submission_token": uuid.uuid4()})
-    formset = None
+    editor = RoutedNeedsEditor(
+        establishment=establishment,
+        support=False,
+        data=request.POST if request.method == "POST" else None,
+        initial=[NeedState(subject=None, description="")],
+    )
     if request.method == "POST":
         form = AnalysisForm(request.POST)
-        formset = AnalysisNeedFormSet(request.POST, prefix=NEEDS_PREFIX)
-        states = _states_from(formset)
-        action = request.POST.get("action", "update")
-        if action == "send":
-            panels = [_panel(state, establishment) for state in states]
-            if form.is_valid() and formset.is_valid() and _routing_is_current(states):
-                response = _send(request, form, establishment, states, panels)
+        if editor.action == "send":
+            if form.is_valid() and editor.is_ready():
+                response = _send(request, form, establishment, editor)
                 if response is not None:
                     return response
-            elif form.is_valid() and formset.is_valid():
+            elif form.is_valid() and editor.subject_changed():
                 messages.warning(request, "Le sujet a changé : vérifiez les experts proposés, puis transmettez.")
-                formset = None
+                editor.formset = None
         else:
             # Only the needs change on a round trip: the analysis fields come back as typed, without errors yet.
             form = AnalysisForm(initial={name: request.POST.get(name, "") for name in AnalysisForm.base_fields})
-            formset = None
-            _apply_action(request.POST, states)
-    panels = [_panel(state, establishment) for state in states]
-    if formset is None:
-        formset = AnalysisNeedFormSet(
-            prefix=NEEDS_PREFIX,
-            initial=[
-                {"subject": state.subject, "description": state.description, "routed_for": state.routed_for}
-                for state in states
-            ],
-        )
+            editor.apply()
     return render(
         request,
         "conseillers_entreprises/analysis/new.html",
@@ -87,9 +56,7 @@ def new_analysis(request):
             "company": establishment.company,
             "warning": warning,
             "form": form,
-            "formset": formset,
-            "needs": list(zip(formset.forms, panels, strict=True)),
-            "can_add_need": len(states) < MAX_NEEDS,
+            **editor.context(),
         },
     )
 
@@ -124,71 +91,20 @@ def _establishment(siret: str) -> tuple[Establishment | None, str]:
     return establishment, warning
 
 
-def _states_from(formset) -> list[NeedState]:
-    """The needs as posted, valid or not, so that nothing the advisor typed is lost when the page comes back."""
-    formset.is_valid()
-    return [
-        NeedState(
-            subject=form.cleaned_data.get("subject"),
-            description=form.cleaned_data.get("description", form.data.get(form.add_prefix("description"), "")),
-            checked={expert.pk for expert in form.cleaned_data.get("experts", [])},
-            routed_for=form.cleaned_data.get("routed_for"),
-        )
-        for form in formset.forms
-    ]
-
-
-def _routing_is_current(states: list[NeedState]) -> bool:
-    return all(state.subject is not None and state.routed_for == state.subject.pk for state in states)
-
-
-def _apply_action(post, states: list[NeedState]) -> None:
-    if post.get("action") == "add_need" and len(states) < MAX_NEEDS:
-        states.append(NeedState(subject=None, description=""))
-    elif post.get("remove_need", "").isdigit() and len(states) > 1:
-        index = int(post["remove_need"])
-        if index < len(states):
-            del states[index]
-
-
-def _panel(state: NeedState, establishment) -> dict:
-    """The teams routing proposes for one need, checked unless the advisor unchecked them."""
-    routing = routing_for(subject=state.subject, establishment=establishment) if state.subject else None
-    kept = list(routing.kept) if routing else []
-    if state.subject is not None and state.routed_for != state.subject.pk:
-        # First display, or the subject changed: every team of the new routing starts checked.
-        state.checked = {expert.pk for expert in kept}
-        state.routed_for = state.subject.pk
-    return {
-        "state": state,
-        "candidates": [(expert, expert.pk in state.checked) for expert in _with_institutions(kept)],
-        "excluded": list(routing.excluded) if routing else [],
-    }
-
-
-def _with_institutions(experts: list[Expert]) -> list[Expert]:
-    by_pk = Expert.objects.select_related("antenne__institution").in_bulk([expert.pk for expert in experts])
-    return [by_pk[expert.pk] for expert in experts]
-
-
-def _send(request, form, establishment, states, panels):
+def _send(request, form, establishment, editor: RoutedNeedsEditor):
     """Send the analysis; the response, or None when the page must come back with the error."""
     data = form.cleaned_data
-    drafts = [
-        # Only teams that routing proposed can be notified: the advisor unchecks, support adds.
-        NeedDraft(state.subject, state.description, [expert for expert, checked in panel["candidates"] if checked])
-        for state, panel in zip(states, panels, strict=True)
-    ]
     try:
         diagnosis, created = send_analysis(
             establishment=establishment,
-            advisor=request.user,
+            actor=request.user,
             content=data["content"],
             contact_name=data["contact_name"],
             contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"].strip(),
+            contact_phone=data["contact_phone"],
             manager_consent=data["manager_consent"],
-            needs=drafts,
+            # Only teams that routing proposed can be notified: the advisor unchecks, support adds.
+            needs=editor.drafts(),
             submission_token=data["submission_token"],
         )
     except ValidationError as error:

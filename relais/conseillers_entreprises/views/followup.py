@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ..enums import ReminderBasket
 from ..forms.followup import BasketActionForm, CompanyReplyForm
-from ..models import CompanyEmailSent, Match, Need, ReminderBasket
+from ..models import CompanyEmailSent, Match, Need
 from ..permissions import support_required
 from ..services.followup import (
     COMPANY_REPLY_SUBJECT,
@@ -23,6 +24,7 @@ from ..services.followup import (
     remind_experts,
     write_to_company,
 )
+from .navigation import tabs
 
 PAGE_SIZE = 20
 BASKET_SLUGS = {
@@ -30,6 +32,7 @@ BASKET_SLUGS = {
     "risque-abandon": ReminderBasket.LAST_CHANCE,
     "abandonnes": ReminderBasket.ABANDON,
     "refuses": ReminderBasket.REFUSED,
+    "non-rappelees": ReminderBasket.NOT_CONTACTED,
 }
 SLUG_OF_BASKET = {basket: slug for slug, basket in BASKET_SLUGS.items()}
 INSTRUCTIONS = {
@@ -41,6 +44,10 @@ INSTRUCTIONS = {
     ),
     ReminderBasket.REFUSED: (
         "Toutes les équipes ont refusé : ajoutez un expert depuis la fiche du besoin ou écrivez à l’entreprise."
+    ),
+    ReminderBasket.NOT_CONTACTED: (
+        "L’entreprise signale sur sa page de suivi qu’aucun conseiller ne l’a rappelée cinq jours ouvrés après "
+        "l’envoi : relancez les experts ou écrivez-lui."
     ),
 }
 
@@ -66,15 +73,15 @@ def baskets(request):
         .order_by("first_sent", "pk")
     )
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return render(
         request,
         "conseillers_entreprises/followup/baskets.html",
         {
-            "tabs": [
-                (slug, ReminderBasket(value).label, counts[value], value == basket)
-                for slug, value in BASKET_SLUGS.items()
-            ],
+            "tabs": tabs(
+                request,
+                [(slug, ReminderBasket(value).label, counts[value]) for slug, value in BASKET_SLUGS.items()],
+                current=SLUG_OF_BASKET[basket],
+            ),
             "basket": basket,
             "basket_label": ReminderBasket(basket).label,
             "instructions": INSTRUCTIONS[basket],
@@ -92,7 +99,7 @@ def _basket_action(request, public_id, action):
         return HttpResponseBadRequest("Panier inconnu.")
     basket = form.cleaned_data["basket"]
     try:
-        action(need=need, basket=basket, author=request.user)
+        action(need=need, basket=basket, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -128,7 +135,7 @@ def write_company(request, public_id):
                 write_to_company(
                     need=need,
                     basket=basket,
-                    author=request.user,
+                    actor=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                 )

@@ -5,7 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ..forms.managers import MatchSearchForm
-from ..services.inbox import TABS, count_tabs, rows, search, sent_matches, tab_from, tab_ids
+from ..models import Match
+from ..services.inbox import TABS, count_tabs, rows, tab_from, tab_ids
+from .navigation import tabs
 
 PAGE_SIZE = 20
 
@@ -15,7 +17,7 @@ def matches_page(request, matches) -> dict:
     now = timezone.now()
     form = MatchSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    matches = search(matches, text)
+    matches = matches.search(text)
     tab = tab_from(request.GET.get("onglet"))
     counts = count_tabs(matches, now=now)
     paginator = Paginator(tab_ids(matches, tab=tab, now=now), PAGE_SIZE)
@@ -26,7 +28,7 @@ def matches_page(request, matches) -> dict:
     return {
         "form": form,
         "search_text": text,
-        "tabs": [(each, counts[each.slug]) for each in TABS],
+        "tabs": tabs(request, [(each.slug, each.label, counts[each.slug]) for each in TABS], current=tab.slug),
         "current_tab": tab,
         "page_obj": page_obj,
     }
@@ -36,5 +38,5 @@ def inbox(request):
     teams = list(request.user.experts.select_related("antenne__institution").order_by("name"))
     context = {"teams": teams}
     if teams:
-        context |= matches_page(request, sent_matches(expert_ids=[team.pk for team in teams]))
+        context |= matches_page(request, Match.objects.sent_to([team.pk for team in teams]))
     return render(request, "conseillers_entreprises/inbox/inbox.html", context)

@@ -16,18 +16,21 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from relais.companies.validators import validate_siret
+from relais.core.http import bad_request_on_oversized_data
 from relais.core.ratelimit import client_ip
 
 from ..enums import LandingIntegration, SolicitationStatus
-from ..forms.public import TRACKING_FIELDS, TRACKING_MAX_LENGTH, SolicitationForm
+from ..forms.public import TRACKING_FIELDS, TRACKING_MAX_LENGTH, SolicitationForm, safe_origin_url
 from ..models import Landing, Solicitation, Subject, Theme
+from ..services import company_followup as company_followup_service
 from ..services import filing
 from ..services.landings import offered_subjects, offered_themes
 from ..taxonomy import OTHER_NEED_SLUG
@@ -68,7 +71,7 @@ def _origin(request) -> str:
     """The partner's page the company came from: the `origin` parameter, else an outside referrer."""
     referer = request.META.get("HTTP_REFERER", "")
     origin = request.GET.get("origin") or (referer if urlsplit(referer).netloc != request.get_host() else "")
-    return origin[:500] if origin.startswith(("http://", "https://")) else ""
+    return safe_origin_url(origin)
 
 
 def _prefill_query(request) -> str:
@@ -95,6 +98,7 @@ def _paused(request, landing: Landing):
 
 
 @login_not_required
+@bad_request_on_oversized_data
 def landing_home(request, landing_slug):
     landing = _landing(landing_slug)
     if landing.is_paused:
@@ -125,6 +129,7 @@ def _theme_page(request, landing: Landing, theme: Theme):
 
 
 @login_not_required
+@bad_request_on_oversized_data
 def theme_subjects(request, landing_slug, theme_slug):
     landing = _landing(landing_slug)
     if landing.is_paused:
@@ -233,6 +238,7 @@ def _establishment_notice(form: SolicitationForm) -> dict:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@bad_request_on_oversized_data
 def file_request(request, landing_slug, subject_slug):
     landing = _landing(landing_slug)
     return _handle_form(request, landing=landing, subject=_open_subject(landing, subject_slug))
@@ -240,6 +246,7 @@ def file_request(request, landing_slug, subject_slug):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@bad_request_on_oversized_data
 def file_other_need(request, landing_slug):
     landing = _landing(landing_slug)
     return _handle_form(request, landing=landing, subject=_open_subject(landing, OTHER_NEED_SLUG))
@@ -247,6 +254,7 @@ def file_other_need(request, landing_slug):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@bad_request_on_oversized_data
 def filing_resume(request, public_id):
     solicitation = get_object_or_404(
         Solicitation.objects.select_related("landing__institution", "subject__theme"), public_id=public_id
@@ -259,6 +267,7 @@ def filing_resume(request, public_id):
 
 
 @login_not_required
+@bad_request_on_oversized_data
 def filing_confirmation(request, public_id):
     solicitation = get_object_or_404(
         Solicitation.objects.select_related("landing__institution", "subject").exclude(status=SolicitationStatus.DRAFT),
@@ -267,4 +276,37 @@ def filing_confirmation(request, public_id):
     return _framed(
         solicitation.landing,
         render(request, "conseillers_entreprises/public/confirmation.html", {"solicitation": solicitation}),
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@bad_request_on_oversized_data
+def company_followup(request, token):
+    """The company's page about its request, from the signed link of its emails."""
+    solicitation = company_followup_service.solicitation_from_token(token)
+    if solicitation is None:
+        return render(request, "conseillers_entreprises/public/followup_invalid.html", status=404)
+    needs = company_followup_service.followed_needs(solicitation)
+    if request.method == "POST":
+        need = next((item.need for item in needs if str(item.need.public_id) == request.POST.get("besoin")), None)
+        if need is None:
+            return HttpResponseBadRequest("Besoin inconnu.")
+        if company_followup_service.report_not_contacted(solicitation=solicitation, need=need):
+            messages.success(
+                request,
+                f"Merci de nous l’avoir signalé : l’équipe du service relance les conseillers pour « {need.subject} ».",
+            )
+        else:
+            messages.info(request, "Ce signalement est déjà enregistré ou n’est pas encore possible.")
+        return redirect(request.path)
+    now = timezone.now()
+    return render(
+        request,
+        "conseillers_entreprises/public/followup.html",
+        {
+            "solicitation": solicitation,
+            "needs": [(item, item.may_report(now)) for item in needs],
+            "report_after_days": company_followup_service.NOT_CONTACTED_BUSINESS_DAYS,
+        },
     )

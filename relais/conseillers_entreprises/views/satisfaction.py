@@ -43,7 +43,6 @@ def answers(request):
         "need__subject", "need__diagnosis__solicitation", "need__diagnosis__establishment__company", "shared_by"
     ).order_by("-created_at", "-pk")
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return render(request, "conseillers_entreprises/followup/answers.html", {"page_obj": page})
 
 
@@ -51,6 +50,6 @@ def answers(request):
 @support_required
 def share(request, public_id):
     answer = get_object_or_404(SatisfactionAnswer, public_id=public_id)
-    share_with_experts(answer=answer, author=request.user)
+    share_with_experts(answer=answer, actor=request.user)
     messages.success(request, "La réponse est visible des experts sur la fiche du besoin.")
     return redirect("conseillers_entreprises:satisfaction_answers")

@@ -8,20 +8,22 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from relais.privacy.enums import AuditAction
 from relais.privacy.services.audit import record
 
+from ..enums import ExportStatus
 from ..forms.stats import StatsFilterForm
-from ..permissions import is_support
-from ..services.exports import csv_lines, matches_export, needs_export, write_xlsx
+from ..models import ExportJob
+from ..permissions import team_antenne_ids
+from ..services.export_jobs import EXPORT_ASYNC_THRESHOLD, ExportRequest, export_of, start_export
+from ..services.exports import csv_lines, write_xlsx
 from ..services.statistics import Figures, compute_figures, public_figures
 
-EXPORTS = {"besoins": needs_export, "mises-en-relation": matches_export}
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Geometry of the month charts, in SVG user units (the SVG scales to its container).
@@ -157,18 +159,8 @@ def public_stats(request):
     return render(request, "conseillers_entreprises/stats/public.html", _context(public_figures()))
 
 
-def _team_antenne_ids(user) -> tuple[int, ...] | None:
-    """None for support (everything), else the antennes the user manages; anyone else is refused."""
-    if is_support(user):
-        return None
-    antenne_ids = tuple(user.managed_antennes.values_list("pk", flat=True))
-    if not antenne_ids:
-        raise PermissionDenied
-    return antenne_ids
-
-
 def dashboard(request):
-    form = StatsFilterForm(request.GET or None, antenne_ids=_team_antenne_ids(request.user))
+    form = StatsFilterForm(request.GET or None, antenne_ids=team_antenne_ids(request.user))
     context = {
         "form": form,
         "query": request.GET.urlencode(),
@@ -177,18 +169,58 @@ def dashboard(request):
     }
     if not form.is_bound or form.is_valid():
         context |= _context(compute_figures(form.scope()))
+    context["export_jobs"] = list(
+        ExportJob.objects.filter(requested_by=request.user, expires_at__gt=timezone.now()).order_by("-created_at")[:5]
+    )
     return render(request, "conseillers_entreprises/stats/dashboard.html", context)
 
 
 def export(request, name: str, extension: str):
-    form = StatsFilterForm(request.GET, antenne_ids=_team_antenne_ids(request.user))
-    if not form.is_valid():
+    """Stream the export while the person waits; past EXPORT_ASYNC_THRESHOLD rows, build it in the background."""
+    query = request.GET.urlencode()
+    export = export_of(actor=request.user, name=name, query=query)
+    if export is None:
         return HttpResponseBadRequest("Les filtres de l’export sont invalides : corrigez-les sur le tableau de bord.")
-    export = EXPORTS[name](form.scope())
+    rows = export.queryset.count()
     record(action=AuditAction.DATA_EXPORTED, request=request, target_label=export.name, details=request.GET.dict())
+    if rows > EXPORT_ASYNC_THRESHOLD:
+        job = start_export(
+            actor=request.user, request=ExportRequest(name=name, extension=extension, query=query), rows_total=rows
+        )
+        return redirect("conseillers_entreprises:export_job", public_id=job.public_id)
     filename = f"{export.name}-{timezone.localdate():%Y-%m-%d}.{extension}"
     if extension == "csv":
-        response = StreamingHttpResponse(csv_lines(export), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(export), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(write_xlsx(export), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def _own_job(request, public_id) -> ExportJob:
+    # An export belongs to the person who asked for it: anyone else gets a 404.
+    return get_object_or_404(ExportJob, public_id=public_id, requested_by=request.user)
+
+
+def export_job(request, public_id):
+    job = _own_job(request, public_id)
+    return render(
+        request,
+        "conseillers_entreprises/stats/export_job.html",
+        {"job": job, "expired": job.expires_at <= timezone.now()},
+    )
+
+
+def export_job_status(request, public_id):
+    job = _own_job(request, public_id)
+    return JsonResponse({"status": job.status, "percent": job.percent, "rows_done": job.rows_done})
+
+
+def export_job_download(request, public_id):
+    job = _own_job(request, public_id)
+    if job.status != ExportStatus.DONE or job.expires_at <= timezone.now() or not job.file:
+        raise Http404("Cet export n’est pas ou plus disponible.")
+    content_type = CSV_CONTENT_TYPE if job.extension == "csv" else XLSX_CONTENT_TYPE
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

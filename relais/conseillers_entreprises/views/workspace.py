@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from relais.privacy.services.audit import record
 from ..enums import MatchStatus
 from ..forms.workspace import CommentForm, PositioningForm
 from ..models import Match, MatchStatusChange, Need, NeedComment
-from ..permissions import is_support
+from ..permissions import is_support, may_comment
 from ..services.links import grant_need_access, user_from_grant, user_from_need_link
 from ..services.positioning import allowed_next_statuses, close, refuse, reopen, take_charge
 from ..services.thread import post_comment
@@ -34,18 +33,6 @@ SECOND_FACTOR_MESSAGE = "Votre compte est protégé par une double authentificat
 SCOPED_ACCESS_MESSAGE = (
     "Vous consultez ce besoin grâce au lien reçu par courriel. Pour accéder au reste de votre espace, connectez-vous."
 )
-
-
-def needs_visible_to(user):
-    """Needs the user may see: support sees all; an agent those sent to their team or to a team of an antenne
-    they manage, and the advisor who detected them (an "Analyse") follows them. Anyone else gets a 404, which
-    does not even tell that the need exists."""
-    if is_support(user):
-        return Need.objects.all()
-    involved = Match.objects.filter(need=OuterRef("pk")).filter(
-        Q(expert__users=user) | Q(expert__antenne__managers=user)
-    )
-    return Need.objects.filter(Q(Exists(involved)) | Q(diagnosis__advisor=user))
 
 
 def with_need_link_access(view=None, *, need_of=None):
@@ -92,14 +79,14 @@ def need_detail(request, public_id):
 @require_POST
 def comment(request, public_id):
     need = _get_visible_need(request.user, public_id)
-    if not _may_comment(request.user, need):
+    if not may_comment(request.user, need):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
             post_comment(
                 need=need,
-                author=request.user,
+                actor=request.user,
                 body=form.cleaned_data["body"],
                 addressed_to_support=form.cleaned_data["addressed_to_support"],
             )
@@ -126,13 +113,13 @@ def position(request, public_id):
     action = form.cleaned_data["action"]
     try:
         if action == PositioningForm.TAKE_CHARGE:
-            take_charge(match=match, author=request.user)
+            take_charge(match=match, actor=request.user)
         elif action == PositioningForm.REFUSE:
-            refuse(match=match, author=request.user, reason=form.cleaned_data["reason"])
+            refuse(match=match, actor=request.user, reason=form.cleaned_data["reason"])
         elif action == PositioningForm.CLOSE:
-            close(match=match, author=request.user, outcome=form.cleaned_data["outcome"])
+            close(match=match, actor=request.user, outcome=form.cleaned_data["outcome"])
         else:
-            reopen(match=match, author=request.user)
+            reopen(match=match, actor=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -146,12 +133,12 @@ def need_link(request, public_id, token):
     """The secure link of an email: opens this need to its recipient, without signing them in."""
     need_url = reverse("conseillers_entreprises:need", kwargs={"public_id": public_id})
     recipient = user_from_need_link(need_public_id=public_id, token=token)
-    if recipient is not None and not needs_visible_to(recipient).filter(public_id=public_id).exists():
+    if recipient is not None and not Need.objects.visible_to(recipient).filter(public_id=public_id).exists():
         # Sent when the agent was in the team; they have left it since, so the link must open nothing.
         recipient = None
     current = request.user
     if current.is_authenticated:
-        if needs_visible_to(current).filter(public_id=public_id).exists():
+        if Need.objects.visible_to(current).filter(public_id=public_id).exists():
             return redirect(need_url)
         # Signed in as someone else (a colleague's forwarded email, a shared computer): say so, rather than a 404.
         context = {"recipient": recipient, "need_url": need_url}
@@ -171,17 +158,13 @@ def need_link(request, public_id, token):
 
 
 def _get_visible_need(user, public_id) -> Need:
-    queryset = needs_visible_to(user).select_related(
+    queryset = Need.objects.visible_to(user).select_related(
         "subject", "diagnosis__solicitation", "diagnosis__establishment__company", "diagnosis__advisor"
     )
     try:
         return queryset.get(public_id=public_id)
     except Need.DoesNotExist:
         raise Http404 from None
-
-
-def _may_comment(user, need: Need) -> bool:
-    return is_support(user) or need.diagnosis.advisor_id == user.pk or need.matches.filter(expert__users=user).exists()
 
 
 def _render_need(request, need: Need, *, comment_form: CommentForm):

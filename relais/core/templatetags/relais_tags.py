@@ -14,6 +14,12 @@ def phone(value):
     return format_html('<a href="tel:{}">{}</a>', value, format_phone(value))
 
 
+@register.filter
+def phone_text(value):
+    """The French spelling of a stored phone number, for plain-text emails: "06 12 34 56 78"."""
+    return format_phone(value) if value else ""
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, number):
     """The current URL's query string with `page` set to `number`: filters and search survive paging."""

@@ -75,7 +75,7 @@ def _redeem(*, user, code: str) -> AccessRight:
     compact = code.replace("-", "").replace(" ", "")
     with transaction.atomic():
         manager_code = (
-            AccessManagerCode.objects.select_for_update()
+            AccessManagerCode.objects.select_for_update(of=("self",))
             .select_related("organization", "service")
             .filter(code_hash=hash_secret(compact))
             .first()

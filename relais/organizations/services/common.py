@@ -30,7 +30,9 @@ class NoAccessManager(ValidationError):
 
 
 def lock_membership(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    return (
+        Membership.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=membership.pk)
+    )
 
 
 def record_audit(

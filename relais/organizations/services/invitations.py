@@ -114,7 +114,7 @@ def accept_invitation(*, user, token: str) -> Membership:
     with transaction.atomic():
         invitation = find_invitation(token=token)
         if invitation is not None:
-            invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
         check_invitation_usable(invitation)
         if invitation.email != user.email:
             raise ValidationError(
@@ -155,7 +155,7 @@ def accept_invitation(*, user, token: str) -> Membership:
 
 def revoke_invitation(*, actor, invitation: Invitation) -> None:
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
         if invitation.accepted_at or invitation.revoked_at:
             return
         invitation.revoked_at = timezone.now()

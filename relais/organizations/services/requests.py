@@ -31,7 +31,7 @@ def request_access(
     """Ask the organisation's access managers for the service; a second call returns the pending request."""
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .filter(user=user, organization=organization, role=MembershipRole.MEMBER)
             .first()
         )
@@ -74,7 +74,7 @@ def request_access(
 
 def _lock_pending_request(access_request: AccessRequest) -> AccessRequest:
     locked = (
-        AccessRequest.objects.select_for_update()
+        AccessRequest.objects.select_for_update(of=("self",))
         .select_related("membership__user", "membership__organization", "service")
         .get(pk=access_request.pk)
     )

@@ -2,11 +2,16 @@
 
 The files are read line by line and written in batches, so memory does not grow with their size (except, with
 --departments, for the set of SIREN numbers found in those departments).
+
+SIRENE has no collective agreement: `--conventions` reads the Ministry of Labour's list of agreements declared per
+establishment (data.gouv.fr, "Liste des conventions collectives par entreprise (SIRET)", columns SIRET and IDCC),
+which routing turns into the company's OPCO.
 """
 
 import csv
 import datetime
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,8 +20,9 @@ from django.db import transaction
 from tqdm import tqdm
 
 from relais.companies.enums import CompanySource
+from relais.companies.models import normalize_idcc
 from relais.companies.registry import CompanyResult, EstablishmentResult
-from relais.companies.services import save_companies, save_establishments
+from relais.companies.services import record_idcc_codes, save_companies, save_establishments
 
 # Street types of the SIRENE files, spelt out as the API Recherche d'entreprises writes them.
 STREET_TYPES = {
@@ -111,6 +117,7 @@ def establishment_from_row(row: dict) -> EstablishmentResult:
         commune_insee_code=row.get("codeCommuneEtablissement") or "",
         commune_name=row.get("libelleCommuneEtablissement") or "",
         naf_code=row.get("activitePrincipaleEtablissement") or "",
+        nafa_code=(row.get("activitePrincipaleRegistreMetiersEtablissement") or "")[:8],
         staff_size_code=(row.get("trancheEffectifsEtablissement") or "")[:2],
         is_head_office=row.get("etablissementSiege") == "true",
         is_active=row.get("etatAdministratifEtablissement") == "A",
@@ -136,14 +143,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--active-only", action="store_true", help="Ignore les entreprises et établissements fermés."
         )
+        parser.add_argument(
+            "--conventions",
+            type=Path,
+            help="Fichier des conventions collectives par SIRET (colonnes SIRET et IDCC) : enregistre les IDCC des "
+            "établissements et entreprises déjà connus.",
+        )
         parser.add_argument("--batch-size", type=int, default=5000, help="Lignes écrites par transaction.")
 
-    def handle(self, *args, unites_legales, etablissements, departments, active_only, batch_size, **options):
-        if not unites_legales and not etablissements:
-            raise CommandError("Indiquez --unites-legales, --etablissements ou les deux.")
+    def handle(
+        self, *args, unites_legales, etablissements, departments, active_only, conventions, batch_size, **options
+    ):
+        if not unites_legales and not etablissements and not conventions:
+            raise CommandError("Indiquez --unites-legales, --etablissements, --conventions ou plusieurs d'entre eux.")
         if departments and not etablissements:
             raise CommandError("--departments demande le fichier des établissements (--etablissements).")
-        for path in (unites_legales, etablissements):
+        for path in (unites_legales, etablissements, conventions):
             if path and not path.is_file():
                 raise CommandError(f"Fichier introuvable : {path}")
         self.show_progress = options["verbosity"] > 0
@@ -187,6 +202,28 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{companies} entreprises et {establishments} établissements importés ou mis à jour.")
         )
+        if conventions:
+            updated = self._import_conventions(conventions)
+            self.stdout.write(
+                self.style.SUCCESS(f"Conventions collectives enregistrées pour {updated} établissements.")
+            )
+
+    def _import_conventions(self, path: Path) -> int:
+        """Group the file's IDCC by SIRET and write them in batches; a company gets the union of its establishments'."""
+        by_siret: dict[str, set[str]] = {}
+        for row in self._rows(path, "Conventions collectives"):
+            # The file is published with upper-case headers; its separator varies between releases.
+            values = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
+            siret, idcc = values.get("siret", "").replace(" ", ""), normalize_idcc(values.get("idcc"))
+            if len(siret) == 14 and siret.isdigit() and idcc:
+                by_siret.setdefault(siret, set()).add(idcc)
+        sirets = list(by_siret)
+        updated = 0
+        for start in range(0, len(sirets), self.batch_size):
+            batch = {siret: by_siret[siret] for siret in sirets[start : start + self.batch_size]}
+            with transaction.atomic():
+                updated += record_idcc_codes(by_siret=batch)
+        return updated
 
     def _rows(self, path: Path, description: str) -> Iterator[dict]:
         size = path.stat().st_size
@@ -204,7 +241,10 @@ class Command(BaseCommand):
                 disable=not self.show_progress,
             ) as bar,
         ):
-            for count, row in enumerate(csv.DictReader(text), start=1):
+            sample = text.readline()
+            dialect = ";" if sample.count(";") > sample.count(",") else ","
+            lines = itertools.chain([sample], text)
+            for count, row in enumerate(csv.DictReader(lines, delimiter=dialect), start=1):
                 if count % 10_000 == 0:
                     bar.update(raw.tell() - bar.n)
                 yield row

@@ -4,7 +4,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from .seed_demo import print_demo_accounts
@@ -18,10 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr, **options):
         manage = [sys.executable, "manage.py"]
+        environment = dict(os.environ)
+        if "SITE_URL" not in os.environ:
+            # The links of the emails lead to the address served here, unless SITE_URL (or .env) says otherwise.
+            environment["SITE_URL"] = site_url_of(addr)
         # Each child leads its own process group, so that stopping it also stops what it spawned
         # (runserver's autoreloader runs the server in a grandchild).
         processes = {
-            name: subprocess.Popen([*manage, *arguments], start_new_session=True)
+            name: subprocess.Popen([*manage, *arguments], start_new_session=True, env=environment)
             for name, arguments in [
                 ("web", ["runserver", addr]),
                 ("worker", ["db_worker", "--queue-name", "*"]),
@@ -29,8 +35,9 @@ class Command(BaseCommand):
             ]
         }
         self.stdout.write(self.style.SUCCESS(f"\nRelais est servi sur http://{addr}/ (Ctrl-C pour arrêter)"))
+        self.stdout.write(f"Les liens des courriels mènent à {environment['SITE_URL']} (variable SITE_URL).")
         print_demo_accounts(self.stdout)
-        self.stdout.write("Les courriels partent dans cette console (EMAIL_URL pour les envoyer ailleurs).\n")
+        self.stdout.write(f"{emails_destination()} (EMAIL_URL pour les envoyer ailleurs).\n")
 
         stopping = False
 
@@ -57,6 +64,28 @@ class Command(BaseCommand):
                     process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     _signal_group(process, signal.SIGKILL)
+
+
+def site_url_of(addr: str) -> str:
+    """ "0.0.0.0:8000" listens everywhere but is no address to click: the links then use 127.0.0.1."""
+    host, _, port = addr.rpartition(":") if ":" in addr else ("127.0.0.1", ":", addr)
+    if host in ("", "0.0.0.0", "[::]", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def emails_destination() -> str:
+    """Where the worker delivers the emails, as EMAIL_URL set it."""
+    backend = settings.EMAIL_DELIVERY_BACKEND.rsplit(".", 2)[-2]
+    if backend == "console":
+        return "Les courriels s'affichent dans cette console"
+    if backend == "filebased":
+        return f"Les courriels s'écrivent dans le dossier {Path(settings.EMAIL_FILE_PATH).resolve()}"
+    if backend == "smtp":
+        return f"Les courriels partent par le serveur SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    if backend == "locmem":
+        return "Les courriels restent en mémoire, sans être envoyés"
+    return f"Les courriels partent par {settings.EMAIL_DELIVERY_BACKEND}"
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
