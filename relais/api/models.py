@@ -154,7 +154,7 @@ class IdempotencyRecord(models.Model):
     key = models.CharField("clé d’idempotence", max_length=255)
     fingerprint = models.CharField("empreinte de la requête", max_length=64)
     solicitation = models.ForeignKey("conseillers_entreprises.Solicitation", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = "clé d’idempotence"

@@ -1,10 +1,34 @@
 """The API in the privacy registry: the partners a person administers (and a contact address that may be theirs),
 and the keys they created or revoked. A key's secret is never personal: only its digest is stored."""
 
-from relais.privacy.enums import Erasure, Service
-from relais.privacy.registry import PersonalData, by_email, by_user, either, register_personal_data
+from relais.privacy.enums import Erasure, RetentionAction, Service
+from relais.privacy.registry import (
+    Duration,
+    LegalSource,
+    PersonalData,
+    RetentionRule,
+    by_email,
+    by_user,
+    either,
+    register_personal_data,
+    register_rule,
+)
 
-from .models import ApiKey, Partner
+from .models import ApiKey, IdempotencyRecord, Partner
+
+register_rule(
+    RetentionRule(
+        name="api-cles-idempotence",
+        service=Service.CONSEILLERS_ENTREPRISES,
+        data="Clés d’idempotence des demandes déposées par l’API (empreinte de la requête, lien vers la demande)",
+        duration=Duration(days=30),
+        starting_event="la réception de la demande",
+        action=RetentionAction.DELETE,
+        source=LegalSource("Documentation de l’API v1", "« Idempotence » (une clé est retenue 30 jours)"),
+        due=lambda cutoff: IdempotencyRecord.objects.filter(created_at__lt=cutoff),
+        date_field="created_at",
+    )
+)
 
 
 def _forget_partner_person(rows, erasing) -> None:

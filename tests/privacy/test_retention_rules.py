@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from relais.accounts.enums import VerificationPurpose
 from relais.accounts.models import EmailVerification, User
+from relais.api.enums import PartnerKind
+from relais.api.models import IdempotencyRecord, Partner
 from relais.conseillers_entreprises.models import (
     AccountRequest,
     AdvisorInvitation,
@@ -135,6 +137,13 @@ def make_closed_request():
     )
 
 
+def make_idempotency_record():
+    partner = Partner.objects.create(name="Partenaire", kind=PartnerKind.AUTHORISED_BODY)
+    return IdempotencyRecord.objects.create(
+        partner=partner, key="commande-42", fingerprint="0" * 64, solicitation=SolicitationFactory()
+    )
+
+
 def make_closed_incident():
     return IncidentReport.objects.create(
         reference="INC-TEST-1",
@@ -161,6 +170,7 @@ CASES = {
     "journal-administration": (make_admin_log_entry, _gone),
     "demandes-droits": (make_closed_request, _gone),
     "incidents": (make_closed_incident, _gone),
+    "api-cles-idempotence": (make_idempotency_record, _gone),
 }
 # The rule that warns before acting has its own tests below.
 WARNING_RULES = {"ce-comptes-conseillers"}

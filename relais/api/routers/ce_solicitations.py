@@ -31,7 +31,8 @@ ERRORS = {401: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut}
         "courriel de confirmation que sur le site.\n\n"
         "**Idempotence** : envoyez une clé `Idempotency-Key` unique par demande (un UUID, par exemple). Renvoyer "
         "la même requête avec la même clé ne crée pas de seconde demande : la réponse est 200 avec la demande créée "
-        "la première fois (en-tête `Idempotent-Replayed: true`). La même clé avec un autre contenu répond 409.\n\n"
+        "la première fois (en-tête `Idempotent-Replayed: true`). La même clé avec un autre contenu répond 409. Une "
+        "clé est retenue 30 jours : au-delà, ne la renvoyez plus.\n\n"
         "Réponse 201 : la demande créée ; gardez son `id` pour suivre son statut."
     ),
     openapi_extra={
