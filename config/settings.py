@@ -57,12 +57,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "widget_tweaks",
+    # Before dsfr: its form template is replaced by core's (the form's own errors are in the error summary).
+    # Before django_tasks_db: its db_worker command is replaced by core's, which survives database outages.
+    "relais.core",
     "dsfr",
     "django.forms",
     "django_htmx",
     "csp",
-    # Before django_tasks_db: its db_worker command is replaced by core's, which survives database outages.
-    "relais.core",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

@@ -26,7 +26,8 @@ def test_wrong_password_keeps_the_email_and_explains_in_french(client):
     response = client.post("/compte/connexion/", {"username": user.email, "password": "faux"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Adresse électronique ou mot de passe incorrect" in content
+    # Said once, in the error summary at the top of the form.
+    assert content.count("Adresse électronique ou mot de passe incorrect") == 1
     assert f'value="{user.email}"' in content
 
 
