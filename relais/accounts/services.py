@@ -445,9 +445,18 @@ def _who(actor: User | None) -> str:
 # Two-factor authentication ---------------------------------------------------------------------------------------
 
 
+# The permissions that open other people's personal data beyond one's own organisation: whoever holds one of them
+# (through a group) must use a second factor, as staff do. Named as strings: accounts imports none of those apps.
+TWO_FACTOR_PERMISSIONS = (
+    "privacy.handle_datarightsrequest",  # data protection officers
+    "privacy.handle_incidentreport",  # security team
+)
+
+
 def two_factor_required(*, user: User) -> bool:
-    """Staff and access managers must use a second factor; for everyone else it is a choice."""
-    if user.is_staff:
+    """Staff, access managers and the holders of TWO_FACTOR_PERMISSIONS must use a second factor; for everyone else
+    it is a choice."""
+    if user.is_staff or any(user.has_perm(permission) for permission in TWO_FACTOR_PERMISSIONS):
         return True
     from relais.organizations.services import is_access_manager
 

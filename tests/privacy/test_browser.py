@@ -9,7 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from relais.privacy.models import DataRightsRequest
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, login_with_second_factor
 from tests.browser import format_violations
 from tests.conseillers_entreprises.factories import SolicitationFactory
 
@@ -24,7 +24,7 @@ def _check_accessibility(page, axe_source_code: str) -> None:
 
 def _signed_in_context(browser, live_server, user):
     client = Client()
-    client.force_login(user)
+    login_with_second_factor(client, user)  # the DPO's session needs a second factor
     context = browser.new_context(locale="fr-FR")
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

@@ -97,3 +97,11 @@ def test_the_audit_log_needs_the_permission_and_staff():
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
     assert logged_in(user).get("/donnees-personnelles/journal/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["dpo", "security_member"])
+def test_the_dpo_and_the_security_team_need_a_second_factor(client, role, request):
+    """They read other people's data: without a second factor their session is sent to set one up first."""
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/donnees-personnelles/demandes/")
+    assert response.status_code == 302 and response["Location"].startswith("/compte/double-authentification/")
