@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from relais.accounts.demo import TWO_FACTOR_HINT, ensure_demo_second_factor
 from relais.core.demo import DEMO_PASSWORD
 
 from .enums import DataRight, IncidentKind, RequestEventKind, Service
@@ -22,9 +23,9 @@ DEMO_ACCOUNTS = [
         "Dominique",
         "Délégué",
         DPO_GROUP,
-        "Délégué à la protection des données : /donnees-personnelles/demandes/",
+        f"Délégué à la protection des données : /donnees-personnelles/demandes/ ; {TWO_FACTOR_HINT}",
     ),
-    ("securite@relais.test", "Sam", "Sécurité", SECURITY_GROUP, "Équipe sécurité : /incidents/"),
+    ("securite@relais.test", "Sam", "Sécurité", SECURITY_GROUP, f"Équipe sécurité : /incidents/ ; {TWO_FACTOR_HINT}"),
 ]
 
 
@@ -45,6 +46,7 @@ def load_demo() -> None:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(role_group(group))
+        ensure_demo_second_factor(user)  # their sessions need a second factor
     now = timezone.now()
     for reference, right, days_ago, name, email, details in (
         ("DR-DEMO-001", DataRight.ACCESS, 3, "Camille Rivoire", "camille.rivoire@soierie.fr",
