@@ -199,7 +199,7 @@ def charter(request):
     if activator.status != Status.DRAFT:
         return redirect("francenum:home")
     missing = registration.missing_information(activator)
-    form = CharterForm(request.POST or None)
+    form = CharterForm(request.POST if request.method == "POST" else None)
     if form.is_valid() and not missing:
         try:
             registration.submit_application(activator=activator, actor=request.user, request=request)

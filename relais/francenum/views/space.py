@@ -157,7 +157,7 @@ def hand_over(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def leave(request):
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             if form.cleaned_data["scope"] == "structure":
@@ -177,7 +177,7 @@ def leave(request):
 @require_http_methods(["GET", "POST"])
 def engagement_view(request):
     activator = request.membership.activator
-    form = ReengageForm(request.POST or None)
+    form = ReengageForm(request.POST if request.method == "POST" else None)
     if form.is_valid() and activator.status == Status.VALIDATED:
         engagement.reengage(activator=activator, actor=request.user, request=request)
         messages.success(request, "Votre structure est réengagée pour 24 mois.")
