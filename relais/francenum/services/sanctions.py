@@ -50,27 +50,34 @@ def lift_structure(*, activator: Activator, actor, request=None) -> Activator:
 
 def delete_structure(*, activator: Activator, actor, reason: str, kind=EventKind.CANCELLED, request=None) -> int:
     """Status cancelled, profile unpublished, the members' accounts deleted (art. 6 and 8); return how many
-    accounts were deleted. The structure's row stays, cancelled, as the trace of the decision."""
+    accounts were deleted. The structure goes with its last member's data (privacy.py); the decision stays in the
+    audit log."""
     reason = _reason(reason)
     with transaction.atomic():
-        notify_members(activator=activator, template="structure_deleted", context={"reason": reason})
         if activator.status != Status.CANCELLED:
             change_status(
                 activator=activator, to_status=Status.CANCELLED, actor=actor, kind=kind, reason=reason, request=request
             )
-        deleted = 0
-        for member in list(activator.members.exclude(status=MemberStatus.LEFT).select_related("user")):
-            user = member.user
+        members = list(activator.members.exclude(status=MemberStatus.LEFT).select_related("user"))
+        for member in members:
             record(
                 action=AuditAction.ACCOUNT_DELETED,
                 actor=actor,
                 request=request,
-                target=user,
+                target=member.user,
                 details={"motif": "France Num : " + reason[:200]},
             )
-            delete_account(user=user, request=request)
-            deleted += 1
-    return deleted
+            delete_account(user=member.user, request=request)
+        # Written after the erasure of each person's data (which takes their pending emails along), and forgotten
+        # once sent, like the goodbye email of the accounts app.
+        for member in members:
+            queue_email(
+                to=[member.user.email],
+                template="francenum/emails/structure_deleted",
+                context={"activator": activator, "reason": reason},
+                forget_after_sending=True,
+            )
+    return len(members)
 
 
 def suspend_member(

@@ -223,6 +223,7 @@ def sanction(request, public_id):
         else:
             count = sanctions.delete_structure(activator=activator, actor=request.user, reason=reason, request=request)
             messages.success(request, f"{activator.name} est supprimée ({count} compte(s) supprimé(s)).")
+            return redirect("activateurs:review_queue")
     except ValidationError as error:
         messages.error(request, error_text(error))
     return redirect("activateurs:review_detail", public_id=activator.public_id)
