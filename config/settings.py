@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "relais.notifications",
     "relais.organizations",
     "relais.conseillers_entreprises",
+    "relais.francenum",
     "relais.legal",
     "relais.assistance",
     "relais.privacy",

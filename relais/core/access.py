@@ -29,6 +29,13 @@ class Role(StrEnum):
     CE_SUPPORT = "ce_support"  # Conseillers-Entreprises support team
     STAFF = "staff"  # administration team (superuser, second factor passed)
     PARTNER_ADMIN = "partner_admin"  # administrator of API partner A (manages its keys)
+    # France Num (tests/francenum/matrix.py): structure A is published in region A.
+    FN_MEMBER = "fn_member"  # referent of France Num structure A
+    FN_OTHER_MEMBER = "fn_other_member"  # referent of another structure (B)
+    FN_SUSPENDED_MEMBER = "fn_suspended_member"  # referent of a suspended structure (C)
+    FN_REVIEWER = "fn_reviewer"  # national reviewer (group "Administration France Num")
+    FN_REGIONAL_REVIEWER = "fn_regional_reviewer"  # regional reviewer of region A
+    FN_OTHER_REGIONAL_REVIEWER = "fn_other_regional_reviewer"  # regional reviewer of another region
 
 
 EVERYONE = frozenset(Role)

@@ -39,6 +39,7 @@ from tests.conseillers_entreprises.factories import (
     NeedFactory,
     SolicitationFactory,
 )
+from tests.francenum import retention_cases as francenum
 from tests.privacy.test_erasure import leftovers
 
 pytestmark = pytest.mark.django_db
@@ -171,9 +172,10 @@ CASES = {
     "demandes-droits": (make_closed_request, _gone),
     "incidents": (make_closed_incident, _gone),
     "api-cles-idempotence": (make_idempotency_record, _gone),
+    **francenum.CASES,
 }
-# The rule that warns before acting has its own tests below.
-WARNING_RULES = {"ce-comptes-conseillers"}
+# The rules that warn before acting have their own tests (below, and in tests/francenum).
+WARNING_RULES = {"ce-comptes-conseillers", *francenum.WARNING_RULES}
 
 
 def test_every_rule_has_a_boundary_test():

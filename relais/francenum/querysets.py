@@ -1,0 +1,69 @@
+"""Reads of the France Num app: who sees which structure, the reviewers' queue, contacts' deadlines."""
+
+from django.db import models
+from django.db.models import Count, Q
+
+from .enums import IN_REVIEW, ContactStatus, MemberStatus, Status
+
+REVIEW_PERMISSION = "francenum.review_activator"
+
+
+class ActivatorQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.VALIDATED)
+
+    def in_review(self):
+        return self.filter(status__in=IN_REVIEW)
+
+    def reviewable_by(self, user):
+        """National reviewers see every structure; a regional reviewer those of its regions (and foreign ones,
+        which belong to no region, are national)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm(REVIEW_PERMISSION):
+            return self.exclude(status=Status.DRAFT)
+        regions = list(user.francenum_regions.values_list("region_id", flat=True))
+        if not regions:
+            return self.none()
+        return self.exclude(status=Status.DRAFT).filter(region_id__in=regions)
+
+    def of_member(self, user):
+        return self.filter(members__user=user, members__status=MemberStatus.ACTIVE)
+
+    def matching(self, text: str):
+        """Every typed word starts a word of the profile, accents and case aside ("cyber secu" finds
+        "Cybersécurité" as "cybersecurite": each word is a prefix)."""
+        from .models import SearchWord
+        from .text import words_of
+
+        queryset = self
+        for word in words_of(text)[:6]:
+            queryset = queryset.filter(id__in=SearchWord.objects.filter(word__startswith=word).values("activator_id"))
+        return queryset
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MemberStatus.ACTIVE)
+
+
+class ContactRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ContactStatus.PENDING)
+
+    def due_for_reminder(self, now):
+        return self.pending().filter(reminded_at__isnull=True, reminder_at__lte=now, due_at__gt=now)
+
+    def newly_breached(self, now):
+        return self.pending().filter(breached_at__isnull=True, due_at__lte=now)
+
+    def breached(self):
+        return self.filter(Q(breached_at__isnull=False) | Q(acknowledged_at__gt=models.F("due_at")))
+
+    def rates(self):
+        """Received, acknowledged, acknowledged on time."""
+        return self.aggregate(
+            received=Count("pk"),
+            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            on_time=Count("pk", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=models.F("due_at"))),
+        )

@@ -1,0 +1,72 @@
+"""What follows any change of a structure: its search words and area codes, and the open-data files."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..enums import Domain, Kind, ServiceKind, Status
+from ..models import Activator, SearchWord
+from ..text import normalize, words_of
+
+OPEN_DATA_CACHE_KEYS = ("francenum:open-data:csv", "francenum:open-data:json")
+
+
+def unique_slug(name: str) -> str:
+    """The profile's address, chosen once at creation and never changed (a renamed structure keeps its links)."""
+    base = slugify(name)[:100] or "activateur"
+    slug, suffix = base, 2
+    while Activator.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def area_codes(activator: Activator) -> str:
+    codes = []
+    if activator.serves_france:
+        codes.append("FR")
+    if activator.serves_remote:
+        codes.append("DIST")
+    codes += [f"R{code}" for code in activator.served_regions.values_list("insee_code", flat=True)]
+    codes += [f"D{code}" for code in activator.served_departments.values_list("insee_code", flat=True)]
+    codes += [f"C{code}" for code in activator.served_communes.values_list("insee_code", flat=True)]
+    if activator.commune_id:
+        codes.append(f"C{activator.commune.insee_code}")
+    return f" {' '.join(dict.fromkeys(codes))} " if codes else ""
+
+
+def profile_text(activator: Activator) -> str:
+    offers = list(activator.offers.all())
+    parts = [
+        activator.name,
+        activator.city,
+        activator.postal_code,
+        Kind(activator.kind).label if activator.kind else "",
+        activator.description,
+        activator.networks,
+        activator.certifications,
+        " ".join(Domain(offer.domain).label for offer in offers),
+        " ".join(ServiceKind(offer.service_kind).label for offer in offers),
+        activator.department.name if activator.department_id else "",
+        activator.region.name if activator.region_id else "",
+    ]
+    return normalize(" ".join(part for part in parts if part))
+
+
+def refresh_index(*, activator: Activator) -> None:
+    """Write the derived columns and, for a published profile, its search words (others are not searchable)."""
+    text = profile_text(activator)
+    codes = area_codes(activator)
+    Activator.objects.filter(pk=activator.pk).update(search_text=text, area_codes=codes)
+    activator.search_text, activator.area_codes = text, codes
+    SearchWord.objects.filter(activator=activator).delete()
+    if activator.status == Status.VALIDATED:
+        SearchWord.objects.bulk_create(SearchWord(activator=activator, word=word) for word in words_of(text))
+
+
+def forget_open_data() -> None:
+    transaction.on_commit(lambda: cache.delete_many(OPEN_DATA_CACHE_KEYS))
+
+
+def after_change(*, activator: Activator) -> None:
+    refresh_index(activator=activator)
+    forget_open_data()
