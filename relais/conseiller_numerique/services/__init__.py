@@ -1,0 +1,38 @@
+"""Workflows of Conseiller numérique France Services, one module per actor."""
+
+from .candidates import (
+    apply_as_candidate,
+    attach_account,
+    confirm_candidate,
+    set_availability,
+    set_publication_opposition,
+    share_pix,
+    update_advisor_profile,
+    update_candidate,
+    withdraw_candidate,
+)
+from .common import TransitionError
+from .recruitment import break_contract, change_status, recruit, validate_candidacy
+from .structures import apply_as_structure, confirm_structure, decide, give_opinion, grant_structure_access
+
+__all__ = [
+    "TransitionError",
+    "apply_as_candidate",
+    "apply_as_structure",
+    "attach_account",
+    "break_contract",
+    "change_status",
+    "confirm_candidate",
+    "confirm_structure",
+    "decide",
+    "give_opinion",
+    "grant_structure_access",
+    "recruit",
+    "set_availability",
+    "set_publication_opposition",
+    "share_pix",
+    "update_advisor_profile",
+    "update_candidate",
+    "validate_candidacy",
+    "withdraw_candidate",
+]

@@ -1,0 +1,2 @@
+app_name = "conseiller_numerique"
+urlpatterns: list = []
