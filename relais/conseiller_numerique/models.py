@@ -174,6 +174,9 @@ class StructureDecision(models.Model):
         verbose_name_plural = "décisions sur les structures"
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.structure} : {self.get_to_status_display()}"
+
 
 class PrefectOpinion(TimestampedModel):
     structure = models.OneToOneField(HostStructure, on_delete=models.CASCADE, related_name="prefect_opinion")
@@ -225,6 +228,9 @@ class MatchPair(models.Model):
         constraints = [models.UniqueConstraint(fields=["candidate", "structure"], name="cn_pair_unique")]
         indexes = [models.Index(fields=["structure", "distance_km"], name="cn_pair_structure")]
 
+    def __str__(self):
+        return f"{self.candidate_id} → {self.structure_id} ({self.distance_km:.1f} km)"
+
 
 class RecruitmentMatch(PublicIdModel, TimestampedModel):
     """What a structure did with a candidate: created on its first action, kept across recomputations."""
@@ -262,6 +268,9 @@ class MatchStatusChange(models.Model):
         verbose_name = "changement de statut d'une mise en relation"
         verbose_name_plural = "changements de statut des mises en relation"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ActivityPlace(PublicIdModel, TimestampedModel):
