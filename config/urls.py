@@ -21,6 +21,7 @@ urlpatterns = [
     path("incidents/", include("relais.privacy.incident_urls")),
     path("api/v1/", api_v1),
     path("partenaires/", include("relais.api.urls")),
+    path("conseiller-numerique/", include("relais.conseiller_numerique.urls")),
     path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]

@@ -29,6 +29,16 @@ class Role(StrEnum):
     CE_SUPPORT = "ce_support"  # Conseillers-Entreprises support team
     STAFF = "staff"  # administration team (superuser, second factor passed)
     PARTNER_ADMIN = "partner_admin"  # administrator of API partner A (manages its keys)
+    # Conseiller numérique: candidate A (an advisor in post at structure A) and another candidate; a member of
+    # structure A (the service's right in its organisation) and of structure B; the prefecture of structure A's
+    # département, the prefecture of another département; the national team (ANCT).
+    CN_CANDIDATE = "cn_candidate"
+    CN_OTHER_CANDIDATE = "cn_other_candidate"
+    CN_STRUCTURE = "cn_structure"
+    CN_OTHER_STRUCTURE = "cn_other_structure"
+    CN_PREFECTURE = "cn_prefecture"
+    CN_OTHER_PREFECTURE = "cn_other_prefecture"
+    CN_NATIONAL = "cn_national"
 
 
 EVERYONE = frozenset(Role)

@@ -76,10 +76,23 @@ def candidate(
     return Candidate.objects.create(**values)
 
 
+def luhn_complete(digits: str) -> str:
+    """`digits` followed by the Luhn check digit (SIREN and SIRET numbers)."""
+    for check in "0123456789":
+        number = digits + check
+        total = 0
+        for index, char in enumerate(reversed(number)):
+            value = int(char) * (2 if index % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return number
+    raise AssertionError
+
+
 def organization(siren: str | None = None) -> Organization:
     number = next(_numbers)
     return Organization.objects.get_or_create(
-        siren=siren or f"{900000000 + number}", defaults={"name": f"Organisation {number}"}
+        siren=siren or luhn_complete(f"{90000000 + number}"), defaults={"name": f"Organisation {number}"}
     )[0]
 
 
@@ -97,7 +110,7 @@ def structure(
     values = {
         "organization": org,
         "kind": "commune",
-        "siret": f"{org.siren}{number:05d}"[:14],
+        "siret": luhn_complete(f"{org.siren}{number % 10000:04d}"),
         "name": f"Structure {number}",
         "commune": place,
         "territory": territory_of(place.department.insee_code),

@@ -1,5 +1,6 @@
 """The structure's workflows: application, confirmation, access of its people, opinion and decisions."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from relais.accounts.models import User, UserManager
@@ -84,6 +85,21 @@ def grant_structure_access(*, structure: HostStructure, user: User, actor: User 
     with transaction.atomic():
         membership = lock_membership(membership)
         apply_rights(actor=actor, membership=membership, service=service, rights=[right], replace=False, notify=False)
+
+
+def attach_contact_account(*, structure: HostStructure, password: str | None) -> User:
+    """The contact's Relais account (created with this password when their address has none; the confirmation
+    link proved the address), given the service's right in the structure's organisation."""
+    user = User.objects.filter(email=structure.contact_email).first()
+    if user is None:
+        if not password:
+            raise TransitionError("Choisissez un mot de passe.")
+        validate_password(password)
+        user = User.objects.create_user(email=structure.contact_email, password=password, email_verified_at=now())
+        user.first_name, user.last_name = structure.contact_first_name, structure.contact_last_name
+        user.save(update_fields=["first_name", "last_name"])
+    grant_structure_access(structure=structure, user=user, actor=None)
+    return user
 
 
 def give_opinion(*, actor: User, agent: Agent, structure: HostStructure, opinion: Opinion, comment: str):
