@@ -10,7 +10,7 @@ from relais.conseiller_numerique.enums import CandidateStatus, StructureStatus
 from relais.conseiller_numerique.matching import territory_of
 from relais.conseiller_numerique.models import Candidate, HostStructure
 from relais.organizations.models import Organization
-from relais.territories.models import Commune, Department, Region
+from relais.territories.models import Commune, Department, PostalCode, Region
 
 _numbers = itertools.count(1)
 
@@ -31,10 +31,12 @@ def department(code: str = "69") -> Department:
     return found
 
 
-def commune(latitude: float, longitude: float, *, department_code: str = "69", name: str = "") -> Commune:
+def commune(
+    latitude: float, longitude: float, *, department_code: str = "69", name: str = "", postal_code: str = ""
+) -> Commune:
     number = next(_numbers)
     dept = department(department_code)
-    return Commune.objects.create(
+    created = Commune.objects.create(
         insee_code=(department_code + _base36(number, 5 - len(department_code))),
         name=name or f"Commune {number}",
         search_name=(name or f"commune {number}").lower(),
@@ -44,6 +46,9 @@ def commune(latitude: float, longitude: float, *, department_code: str = "69", n
         longitude=longitude,
         population=1000,
     )
+    if postal_code:
+        PostalCode.objects.create(code=postal_code, commune=created)
+    return created
 
 
 def candidate(
