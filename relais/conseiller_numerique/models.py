@@ -86,7 +86,7 @@ class Candidate(PublicIdModel, TimestampedModel):
         indexes = [
             models.Index(fields=["territory", "max_distance_km", "status", "available_from"], name="cn_cand_allfr"),
             models.Index(fields=["email"], name="cn_cand_email"),
-            models.Index(fields=["latitude"], name="cn_cand_latitude"),
+            models.Index(fields=["territory", "latitude"], name="cn_cand_place"),
         ]
 
     def __str__(self):
@@ -150,7 +150,7 @@ class HostStructure(PublicIdModel, TimestampedModel):
         verbose_name = "structure accueillante"
         verbose_name_plural = "structures accueillantes"
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "territory"], name="cn_struct_status")]
+        indexes = [models.Index(fields=["territory", "status", "latitude"], name="cn_struct_place")]
 
     def __str__(self):
         return self.name

@@ -46,7 +46,7 @@ def _boundary_latitude(radius: int) -> float:
         middle = (low + high) / 2
         if middle in (low, high):
             return low
-        if haversine_km(*LYON, middle, LYON[1]) <= radius:
+        if matching.distance_km(LYON, (middle, LYON[1])) <= radius:
             low = middle
         else:
             high = middle
@@ -54,6 +54,7 @@ def _boundary_latitude(radius: int) -> float:
 
 def test_distance_exactly_at_the_radius_matches_and_a_hair_beyond_does_not():
     latitude = _boundary_latitude(20)
+    assert math.isclose(matching.distance_km(LYON, (latitude, LYON[1])), 20, abs_tol=1e-9)
     assert math.isclose(haversine_km(*LYON, latitude, LYON[1]), 20, abs_tol=1e-9)
     person = f.candidate(f.commune(*LYON), radius=20)
     at = f.structure(f.commune(latitude, LYON[1]))

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from relais.core.navigation import Tab
 from relais.core.uploads import file_response
-from relais.territories.geometry import haversine_km
 
-from .. import services
+from .. import matching, services
 from ..enums import MatchStatus, StructureStatus
 from ..forms import ContractForm, MatchFilterForm, MatchStatusForm, RuptureForm
 from ..models import Candidate, HostStructure, RecruitmentMatch
@@ -73,7 +72,9 @@ def structure_candidate(request, structure_id, candidate_id):
     structure = structure_for_member(request.user, structure_id)
     candidate = candidate_for_structure(structure, candidate_id)
     match = RecruitmentMatch.objects.filter(structure=structure, candidate=candidate).first()
-    distance = haversine_km(structure.latitude, structure.longitude, candidate.latitude, candidate.longitude)
+    distance = matching.distance_km(
+        (candidate.latitude, candidate.longitude), (structure.latitude, structure.longitude)
+    )
     return render(
         request,
         "conseiller_numerique/structure_candidate.html",
