@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     # django-ninja serves the API documentation (Swagger UI) from its static files, never from a CDN.
     "ninja",
     "relais.api",
+    "relais.conseiller_numerique",
 ]
 
 MIDDLEWARE = [
@@ -443,3 +444,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 HEALTH_SCHEDULER_MAX_AGE = env.int("HEALTH_SCHEDULER_MAX_AGE", default=180)
 HEALTH_TASK_MAX_AGE = env.int("HEALTH_TASK_MAX_AGE", default=300)
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=900)
+
+# Conseiller numérique France Services: the Pix assessment candidates are invited to, and the gross monthly SMIC
+# below which a contract cannot be validated.
+CN_PIX_URL = env.str("CN_PIX_URL", default="https://pix.fr/conseiller-numerique")
+CN_SMIC_MONTHLY_GROSS = env.str("CN_SMIC_MONTHLY_GROSS", default="1801.80")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", api_v1),
     path("partenaires/", include("relais.api.urls")),
     path("activateurs/", include("relais.francenum.urls")),
+    path("conseiller-numerique/", include("relais.conseiller_numerique.urls")),
     path("", include("relais.conseillers_entreprises.urls")),
     path("", include("relais.core.urls")),
 ]

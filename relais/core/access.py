@@ -36,6 +36,16 @@ class Role(StrEnum):
     FN_REVIEWER = "fn_reviewer"  # national reviewer (group "Administration France Num")
     FN_REGIONAL_REVIEWER = "fn_regional_reviewer"  # regional reviewer of region A
     FN_OTHER_REGIONAL_REVIEWER = "fn_other_regional_reviewer"  # regional reviewer of another region
+    # Conseiller numérique: candidate A (an advisor in post at structure A) and another candidate; a member of
+    # structure A (the service's right in its organisation) and of structure B; the prefecture of structure A's
+    # département, the prefecture of another département; the national team (ANCT).
+    CN_CANDIDATE = "cn_candidate"
+    CN_OTHER_CANDIDATE = "cn_other_candidate"
+    CN_STRUCTURE = "cn_structure"
+    CN_OTHER_STRUCTURE = "cn_other_structure"
+    CN_PREFECTURE = "cn_prefecture"
+    CN_OTHER_PREFECTURE = "cn_other_prefecture"
+    CN_NATIONAL = "cn_national"
 
 
 EVERYONE = frozenset(Role)
