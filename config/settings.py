@@ -193,7 +193,8 @@ AUTHENTICATION_BACKENDS = ["relais.accounts.backends.ThrottledModelBackend"]
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 OTP_TOTP_ISSUER = "Relais"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id with OWASP's parameters (relais/accounts/hashers.py); Django's own reads the older hashes.
+    "relais.accounts.hashers.RelaisArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
