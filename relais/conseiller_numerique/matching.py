@@ -28,11 +28,11 @@ from .enums import ALL_FRANCE, METROPOLE, CandidateStatus, Distance, StructureSt
 from .models import Candidate, HostStructure, MatchPair
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
-MAX_RADIUS_KM = max(value for value in Distance.values if value != ALL_FRANCE)
+RADII = tuple(value for value in Distance.values if value != ALL_FRANCE)
 # The boxes are widened by this much (degrees) so that float rounding never leaves a pair out of them.
 BOX_MARGIN = 1e-6
 # Parameters typed for PostgreSQL, which would otherwise compute with slow `numeric` values.
-R, K, M, REACH = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin", "reach"))
+R, K, M = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin"))
 OVERSEAS_PREFIXES = ("97", "98")
 
 
@@ -144,12 +144,18 @@ def update_candidate_pairs(candidate_id: int) -> int:
 
 
 def update_structure_pairs(structure_id: int) -> int:
-    """Recompute one structure's pairs against the candidates around it, each with their own radius (the box of the
-    largest radius bounds the candidates read, through their latitude index)."""
+    """Recompute one structure's pairs against the candidates around it, each with their own radius: for each
+    radius, the candidates of that radius inside the box of that radius (an index range each)."""
+    boxes = " OR ".join(
+        f"(c.max_distance_km = {radius} AND c.latitude"
+        f" BETWEEN s.latitude - CAST(%(reach_{radius})s AS DOUBLE PRECISION)"
+        f" AND s.latitude + CAST(%(reach_{radius})s AS DOUBLE PRECISION))"
+        for radius in RADII
+    )
     with transaction.atomic():
         MatchPair.objects.filter(structure_id=structure_id).delete()
         return _insert_pairs(
-            f"AND s.id = %(structure_id)s AND c.latitude BETWEEN s.latitude - {REACH} AND s.latitude + {REACH}",
+            f"AND s.id = %(structure_id)s AND ({boxes})",
             structure_id=structure_id,
-            reach=MAX_RADIUS_KM / KM_PER_DEGREE + BOX_MARGIN,
+            **{f"reach_{radius}": radius / KM_PER_DEGREE + BOX_MARGIN for radius in RADII},
         )

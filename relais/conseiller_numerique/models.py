@@ -86,7 +86,7 @@ class Candidate(PublicIdModel, TimestampedModel):
         indexes = [
             models.Index(fields=["territory", "max_distance_km", "status", "available_from"], name="cn_cand_allfr"),
             models.Index(fields=["email"], name="cn_cand_email"),
-            models.Index(fields=["territory", "latitude"], name="cn_cand_place"),
+            models.Index(fields=["territory", "max_distance_km", "latitude"], name="cn_cand_place"),
         ]
 
     def __str__(self):
