@@ -31,6 +31,7 @@ from relais.privacy.registry import registry
 from relais.privacy.services.audit import record
 from relais.privacy.services.retention import apply_rule
 from tests.accounts.factories import UserFactory
+from tests.conseiller_numerique import retention as cn
 from tests.conseillers_entreprises.factories import (
     DiagnosisFactory,
     ExpertFactory,
@@ -161,6 +162,11 @@ CASES = {
     "journal-administration": (make_admin_log_entry, _gone),
     "demandes-droits": (make_closed_request, _gone),
     "incidents": (make_closed_incident, _gone),
+    "cn-candidatures-non-confirmees": (cn.make_unconfirmed_candidate, _gone),
+    "cn-structures-non-confirmees": (cn.make_unconfirmed_structure, _gone),
+    "cn-cv": (cn.make_candidate_with_cv, cn.cv_dropped),
+    "cn-candidats": (cn.make_confirmed_candidate, _gone),
+    "cn-contacts-des-structures": (cn.make_confirmed_structure, cn.contact_removed),
 }
 # The rule that warns before acting has its own tests below.
 WARNING_RULES = {"ce-comptes-conseillers"}
