@@ -231,7 +231,8 @@ class MatchPair(models.Model):
         verbose_name = "paire géographique"
         verbose_name_plural = "paires géographiques"
         constraints = [models.UniqueConstraint(fields=["candidate", "structure"], name="cn_pair_unique")]
-        indexes = [models.Index(fields=["structure"], name="cn_pair_structure")]
+        # (structure, candidate): a structure's list reads its candidates from the index alone.
+        indexes = [models.Index(fields=["structure", "candidate"], name="cn_pair_structure")]
 
     def __str__(self):
         return f"{self.candidate_id} → {self.structure_id}"

@@ -11,7 +11,7 @@ from relais.territories.geometry import EARTH_RADIUS_KM
 from .enums import ALL_FRANCE, AgentKind, CandidateStatus, MatchStatus, StructureStatus
 
 
-def distance_expression(latitude: float, longitude: float, *, prefix: str = "commune__"):
+def distance_expression(latitude: float, longitude: float, *, prefix: str = ""):
     """Great-circle distance in SQL from a fixed point to each row's commune centre, for sorting and showing only:
     whether a pair matches is decided once, in matching.py."""
     lat, lon = Radians(F(f"{prefix}latitude")), Radians(F(f"{prefix}longitude"))
@@ -43,12 +43,11 @@ class CandidateQuerySet(models.QuerySet):
             return self.none()
         deadline = max(structure.mission_start, today)
         paired = MatchPair.objects.filter(structure_id=structure.pk).values("candidate_id")
-        commune = structure.commune
         return (
             self.matchable()
             .filter(available_from__lte=deadline)
             .filter(Q(pk__in=paired) | Q(max_distance_km=ALL_FRANCE, territory=structure.territory))
-            .annotate(distance=distance_expression(commune.latitude, commune.longitude))
+            .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
 
@@ -84,12 +83,6 @@ class HostStructureQuerySet(models.QuerySet):
 class RecruitmentMatchQuerySet(models.QuerySet):
     def with_details(self):
         return self.select_related("candidate__commune", "structure__commune")
-
-    def annotate_distance(self, structure):
-        commune = structure.commune
-        return self.annotate(
-            distance=distance_expression(commune.latitude, commune.longitude, prefix="candidate__commune__")
-        )
 
 
 def match_status_of(structure_id: int):
