@@ -22,7 +22,13 @@ from ..models import Candidate, HostStructure, MatchStatusChange, RecruitmentMat
 from ..tasks import candidate_changed
 from .common import TransitionError, now, send
 
-EMAILED_STATUSES = {MatchStatus.PRESELECTED, MatchStatus.VALIDATED, MatchStatus.RECRUITED, MatchStatus.RUPTURED}
+EMAILED_STATUSES = {
+    MatchStatus.PRESELECTED,
+    MatchStatus.NOT_RETAINED,
+    MatchStatus.VALIDATED,
+    MatchStatus.RECRUITED,
+    MatchStatus.RUPTURED,
+}
 
 
 def _lock(structure: HostStructure, candidate: Candidate) -> tuple[HostStructure, RecruitmentMatch]:

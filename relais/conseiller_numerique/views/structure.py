@@ -12,7 +12,7 @@ from relais.core.uploads import file_response
 
 from .. import matching, services
 from ..enums import MatchStatus, StructureStatus
-from ..forms import ContractForm, MatchFilterForm, MatchStatusForm, RuptureForm
+from ..forms import ContractForm, MatchFilterForm, MatchStatusForm, MissionForm, RuptureForm, commune_label
 from ..models import Candidate, HostStructure, RecruitmentMatch
 from ..permissions import candidate_for_structure, structure_for_member
 from ..querysets import distance_expression
@@ -173,3 +173,16 @@ def structure_rupture(request, structure_id, match_id):
     return render(
         request, "conseiller_numerique/rupture_form.html", {"structure": structure, "match": match, "form": form}
     )
+
+
+def structure_mission(request, structure_id):
+    structure = structure_for_member(request.user, structure_id)
+    form = MissionForm(
+        request.POST or None,
+        initial={"mission_start": structure.mission_start, "commune": commune_label(structure.commune)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_mission(actor=request.user, structure=structure, **form.cleaned_data)
+        messages.success(request, "La mission est mise à jour : les candidats proposés suivent.")
+        return redirect("conseiller_numerique:structure_matches", structure.public_id)
+    return render(request, "conseiller_numerique/mission_form.html", {"structure": structure, "form": form})
