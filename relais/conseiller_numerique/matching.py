@@ -145,17 +145,26 @@ def update_candidate_pairs(candidate_id: int) -> int:
 
 def update_structure_pairs(structure_id: int) -> int:
     """Recompute one structure's pairs against the candidates around it, each with their own radius: for each
-    radius, the candidates of that radius inside the box of that radius (an index range each)."""
-    boxes = " OR ".join(
-        f"(c.max_distance_km = {radius} AND c.latitude"
-        f" BETWEEN s.latitude - CAST(%(reach_{radius})s AS DOUBLE PRECISION)"
-        f" AND s.latitude + CAST(%(reach_{radius})s AS DOUBLE PRECISION))"
-        for radius in RADII
-    )
+    radius, the candidates of that radius in the structure's territory inside the latitude band of that radius
+    (one range of the candidates' index each)."""
     with transaction.atomic():
         MatchPair.objects.filter(structure_id=structure_id).delete()
+        place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "territory").first()
+        if place is None or place[0] is None:
+            return 0
+        latitude, territory = place
+        bands = " OR ".join(
+            f"(c.max_distance_km = {radius} AND c.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
+            f" AND CAST(%(north_{radius})s AS DOUBLE PRECISION))"
+            for radius in RADII
+        )
+        bounds = {}
+        for radius in RADII:
+            reach = radius / KM_PER_DEGREE + BOX_MARGIN
+            bounds[f"south_{radius}"], bounds[f"north_{radius}"] = latitude - reach, latitude + reach
         return _insert_pairs(
-            f"AND s.id = %(structure_id)s AND ({boxes})",
+            f"AND s.id = %(structure_id)s AND c.territory = %(territory)s AND ({bands})",
             structure_id=structure_id,
-            **{f"reach_{radius}": radius / KM_PER_DEGREE + BOX_MARGIN for radius in RADII},
+            territory=territory,
+            **bounds,
         )
