@@ -133,6 +133,10 @@ def rebuild_pairs() -> int:
             editor.add_constraint(MatchPair, constraint)
         for index in indexes:
             editor.add_index(MatchPair, index)
+        with connection.cursor() as cursor:
+            # Fresh statistics for the planner at once (autovacuum would take its time after a bulk reload): a
+            # structure's list must be read from its pairs' index.
+            cursor.execute(f"ANALYZE {table}")
     return count
 
 

@@ -68,36 +68,6 @@ class CandidateQuerySet(models.QuerySet):
         )
 
 
-class NearestFirst:
-    """Disjoint querysets, each ordered by (distance, pk), read as one list in that order: a page asks each part
-    for its first rows only and merges them (two index-driven queries instead of one scan of every candidate)."""
-
-    def __init__(self, parts: list):
-        self.parts = parts
-
-    def filter(self, *args, **kwargs) -> "NearestFirst":
-        return NearestFirst([part.filter(*args, **kwargs) for part in self.parts])
-
-    def prefetch_related(self, *lookups) -> "NearestFirst":
-        return NearestFirst([part.prefetch_related(*lookups) for part in self.parts])
-
-    def count(self) -> int:
-        return sum(part.count() for part in self.parts)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
-        rows = []
-        for part in self.parts:
-            rows.extend(part[:stop] if stop is not None else part)
-        rows.sort(key=lambda row: (row.distance, row.pk))
-        return rows[start:stop]
-
-
 class HostStructureQuerySet(models.QuerySet):
     def visible_to_agent(self, agent):
         if agent is None:
@@ -122,3 +92,44 @@ class HostStructureQuerySet(models.QuerySet):
 class RecruitmentMatchQuerySet(models.QuerySet):
     def with_details(self):
         return self.select_related("candidate__commune", "structure__commune")
+
+
+class NearestFirst:
+    """Disjoint querysets, each ordered by (distance, pk), read as one list in that order: a page asks each part
+    for the (distance, id) of its first rows only (a narrow sort, an index-driven query each), merges them, then
+    reads the page's candidates in one query."""
+
+    def __init__(self, parts: list, related: tuple = ()):
+        self.parts, self.related = parts, related
+
+    def filter(self, *args, **kwargs) -> "NearestFirst":
+        return NearestFirst([part.filter(*args, **kwargs) for part in self.parts], self.related)
+
+    def select_related(self, *fields) -> "NearestFirst":
+        return NearestFirst(self.parts, self.related + fields)
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        keys = []
+        for part in self.parts:
+            rows = part.values_list("distance", "pk")
+            keys.extend(rows[:stop] if stop is not None else rows)
+        keys = sorted(keys)[start:stop]
+        if not keys:
+            return []
+        model = self.parts[0].model
+        found = model._default_manager.select_related(*self.related).in_bulk([pk for _distance, pk in keys])
+        page = []
+        for distance, pk in keys:
+            row = found[pk]
+            row.distance = distance
+            page.append(row)
+        return page

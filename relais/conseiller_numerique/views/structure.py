@@ -41,8 +41,7 @@ def structure_matches(request, structure_id):
     filters = MatchFilterForm(request.GET or None)
     today = timezone.localdate()
     if tab == MatchStatus.NEW:
-        # The commune is fetched for the page's rows only (a join before the sort would read every commune).
-        rows = filters.apply(Candidate.objects.new_for_structure(structure, today=today).prefetch_related("commune"))
+        rows = filters.apply(Candidate.objects.new_for_structure(structure, today=today)).select_related("commune")
     else:
         rows = filters.apply(
             Candidate.objects.filter(matches__structure=structure, matches__status=tab)
