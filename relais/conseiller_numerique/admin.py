@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import ActivityPlace, Agent, Candidate, HostStructure, RecruitmentMatch, StructureDecision
 
@@ -50,3 +51,4 @@ class StructureDecisionAdmin(admin.ModelAdmin):
 class ActivityPlaceAdmin(admin.ModelAdmin):
     list_display = ("name", "advisor", "commune", "access")
     raw_id_fields = ("advisor", "commune")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
