@@ -55,7 +55,8 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
     """The distance the rule uses between a candidate's and a structure's centres (for explanations and tests)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT " + distance_sql("%(lat_a)s", "%(lon_a)s", "%(lat_b)s", "%(lon_b)s"),
+            "SELECT "
+            + distance_sql(*(f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("lat_a", "lon_a", "lat_b", "lon_b"))),
             {
                 "radius": EARTH_RADIUS_KM,
                 "lat_a": candidate[0],
