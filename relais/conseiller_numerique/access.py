@@ -29,6 +29,8 @@ ACCESS = {
     "conseiller_numerique:my_structures": Access(SIGNED_IN),
     "conseiller_numerique:structure_matches": Access(STRUCTURE, target="cn.structure"),
     "conseiller_numerique:structure_mission": Access(STRUCTURE, target="cn.structure"),
+    "conseiller_numerique:structure_advisors": Access(STRUCTURE, target="cn.structure"),
+    "conseiller_numerique:structure_place_create": Access(STRUCTURE, target="cn.structure_advisor"),
     "conseiller_numerique:structure_candidate": Access(STRUCTURE, target="cn.listed_candidate"),
     "conseiller_numerique:structure_candidate_cv": Access(STRUCTURE, target="cn.listed_candidate"),
     "conseiller_numerique:structure_candidate_status": Access(STRUCTURE, target="cn.listed_candidate", method="POST"),

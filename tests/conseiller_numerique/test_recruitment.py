@@ -281,3 +281,21 @@ def test_the_structure_moves_its_mission_and_its_list_follows(client, actor, cat
     assert response.status_code == 302
     structure.refresh_from_db()
     assert later in Candidate.objects.matching_structure(structure, today=TODAY())
+
+
+def test_the_structure_adds_a_place_for_its_advisor(client, actor, catalogue):
+    lyon = f.commune(*LYON, postal_code="69001", name="Lyon")
+    structure = f.structure(lyon)
+    services.grant_structure_access(structure=structure, user=actor, actor=None)
+    advisor = f.candidate(lyon, status=CandidateStatus.RECRUITED)
+    RecruitmentMatch.objects.create(structure=structure, candidate=advisor, status=MatchStatus.RECRUITED)
+    stranger = f.candidate(lyon)
+    client.force_login(actor)
+    url = reverse("conseiller_numerique:structure_place_create", args=[structure.public_id, advisor.public_id])
+    data = {"name": "Médiathèque", "address": "1 place", "commune": "69001", "access": "libre"}
+    assert client.post(url, data).status_code == 302
+    assert advisor.places.get().name == "Médiathèque"
+    other = reverse("conseiller_numerique:structure_place_create", args=[structure.public_id, stranger.public_id])
+    assert client.get(other).status_code == 404
+    page = client.get(reverse("conseiller_numerique:structure_advisors", args=[structure.public_id]))
+    assert "Médiathèque" in page.content.decode()
