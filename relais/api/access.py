@@ -10,6 +10,8 @@ ACCESS = {
     "api-v1:openapi-json": Access(EVERYONE),
     "api-v1:openapi-view": Access(EVERYONE),
     "api-v1:conseillers_entreprises_stats": Access(EVERYONE),
+    "api-v1:cn_places": Access(EVERYONE),
+    "api-v1:cn_stats": Access(EVERYONE),
     "api-v1:api-root": Access(NOBODY),
     "api-v1:list_landings": Access(NOBODY),
     "api-v1:search_landings": Access(NOBODY),

@@ -258,6 +258,15 @@ class StructureApplicationForm(HoneypotMixin, DsfrBaseForm):
         return data
 
 
+class MissionForm(DsfrBaseForm):
+    mission_start = forms.DateField(
+        label="Date de début de la mission",
+        help_text="Format attendu : JJ/MM/AAAA.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    commune = CommuneField(label="Commune où exercera le conseiller numérique")
+
+
 class OpinionForm(DsfrBaseForm):
     opinion = forms.ChoiceField(label="Avis", choices=Opinion.choices, widget=forms.RadioSelect)
     comment = forms.CharField(

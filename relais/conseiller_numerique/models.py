@@ -86,7 +86,7 @@ class Candidate(PublicIdModel, TimestampedModel):
         indexes = [
             models.Index(fields=["territory", "max_distance_km", "status", "available_from"], name="cn_cand_allfr"),
             models.Index(fields=["email"], name="cn_cand_email"),
-            models.Index(fields=["territory", "latitude"], name="cn_cand_place"),
+            models.Index(fields=["territory", "max_distance_km", "latitude"], name="cn_cand_place"),
         ]
 
     def __str__(self):
@@ -218,18 +218,24 @@ class MatchPair(models.Model):
     matching rule, kept up to date incrementally. The date part depends on today and is applied when listing;
     candidates of "toute la France" are never stored here (see matching.py)."""
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+", db_index=False)
-    structure = models.ForeignKey(HostStructure, on_delete=models.CASCADE, related_name="+", db_index=False)
-    distance_km = models.FloatField("distance (km)")
+    # No foreign-key constraint in the database: checking it for each of millions of rows would double the time of
+    # a rebuild; the rows are written only by matching.py from existing rows, and deleted with them (CASCADE).
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    structure = models.ForeignKey(
+        HostStructure, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = "paire géographique"
         verbose_name_plural = "paires géographiques"
         constraints = [models.UniqueConstraint(fields=["candidate", "structure"], name="cn_pair_unique")]
-        indexes = [models.Index(fields=["structure", "distance_km"], name="cn_pair_structure")]
+        # (structure, candidate): a structure's list reads its candidates from the index alone.
+        indexes = [models.Index(fields=["structure", "candidate"], name="cn_pair_structure")]
 
     def __str__(self):
-        return f"{self.candidate_id} → {self.structure_id} ({self.distance_km:.1f} km)"
+        return f"{self.candidate_id} → {self.structure_id}"
 
 
 class RecruitmentMatch(PublicIdModel, TimestampedModel):

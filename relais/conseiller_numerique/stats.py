@@ -17,11 +17,12 @@ class Table:
     chart: bool = True
 
 
-def dashboard(agent: Agent) -> list[Table]:
+def dashboard(agent: Agent | None) -> list[Table]:
+    """The tables of an agent's dashboard (None: the whole of France, as the national team sees it)."""
     structures = HostStructure.objects.exclude(status=StructureStatus.UNCONFIRMED)
     candidates = Candidate.objects.exclude(status=CandidateStatus.UNCONFIRMED)
     matches = RecruitmentMatch.objects.all()
-    if not is_national(agent):
+    if agent is not None and not is_national(agent):
         structures = structures.filter(department_id=agent.department_id)
         candidates = candidates.filter(commune__department_id=agent.department_id)
         matches = matches.filter(structure__department_id=agent.department_id)
@@ -79,3 +80,14 @@ def dashboard(agent: Agent) -> list[Table]:
             [(status.label, match_counts.get(status.value, 0)) for status in MatchStatus],
         ),
     ]
+
+
+def national_figures() -> dict:
+    """The open figures (no personal data): the national dashboard's tables of counts."""
+    tables = dashboard(None)
+    structures, posts, _departments, matches = tables
+    return {
+        "structures": [{"label": label, "count": count} for label, count in structures.rows],
+        "posts": [{"label": label, "count": count} for label, count in posts.rows],
+        "matches": [{"label": label, "count": count} for label, count in matches.rows],
+    }

@@ -26,6 +26,13 @@ urlpatterns = [
     # The structures' space.
     path("structures/", structure.my_structures, name="my_structures"),
     path("structures/<uuid:structure_id>/", structure.structure_matches, name="structure_matches"),
+    path("structures/<uuid:structure_id>/mission/", structure.structure_mission, name="structure_mission"),
+    path("structures/<uuid:structure_id>/conseillers/", structure.structure_advisors, name="structure_advisors"),
+    path(
+        "structures/<uuid:structure_id>/conseillers/<uuid:candidate_id>/lieux/ajouter/",
+        structure.structure_place_create,
+        name="structure_place_create",
+    ),
     path(
         "structures/<uuid:structure_id>/candidats/<uuid:candidate_id>/",
         structure.structure_candidate,

@@ -71,6 +71,7 @@ def targets(world) -> dict[str, dict]:
         "cn.place": {"place_id": place.public_id},
         "cn.structure": {"structure_id": structure_a.public_id},
         "cn.listed_candidate": {"structure_id": structure_a.public_id, "candidate_id": listed.public_id},
+        "cn.structure_advisor": {"structure_id": structure_a.public_id, "candidate_id": advisor.public_id},
         "cn.recruitment": {"structure_id": structure_a.public_id, "match_id": recruitment.public_id},
         "cn.agent_structure": {"structure_id": structure_a.public_id},
         "cn.export": {"extension": "csv"},

@@ -260,3 +260,42 @@ def test_two_concurrent_recruitments_never_exceed_the_quota():
         thread.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert RecruitmentMatch.objects.filter(structure=structure, status=MatchStatus.VALIDATED).count() == 1
+
+
+def test_the_structure_moves_its_mission_and_its_list_follows(client, actor, catalogue, committed):
+    lyon = f.commune(*LYON, postal_code="69001", name="Lyon")
+    structure = f.structure(lyon, mission_start=TODAY() + datetime.timedelta(days=5))
+    services.grant_structure_access(structure=structure, user=actor, actor=None)
+    later = f.candidate(
+        f.commune(LYON[0] + 0.3, LYON[1]), radius=10, available_from=TODAY() + datetime.timedelta(days=20)
+    )
+    matching.rebuild_pairs()
+    assert later not in Candidate.objects.matching_structure(structure, today=TODAY())
+    client.force_login(actor)
+    url = reverse("conseiller_numerique:structure_mission", args=[structure.public_id])
+    f.commune(LYON[0] + 0.3, LYON[1], postal_code="69400", name="Villefranche")
+    with committed():
+        response = client.post(
+            url, {"mission_start": (TODAY() + datetime.timedelta(days=30)).isoformat(), "commune": "69400"}
+        )
+    assert response.status_code == 302
+    structure.refresh_from_db()
+    assert later in Candidate.objects.matching_structure(structure, today=TODAY())
+
+
+def test_the_structure_adds_a_place_for_its_advisor(client, actor, catalogue):
+    lyon = f.commune(*LYON, postal_code="69001", name="Lyon")
+    structure = f.structure(lyon)
+    services.grant_structure_access(structure=structure, user=actor, actor=None)
+    advisor = f.candidate(lyon, status=CandidateStatus.RECRUITED)
+    RecruitmentMatch.objects.create(structure=structure, candidate=advisor, status=MatchStatus.RECRUITED)
+    stranger = f.candidate(lyon)
+    client.force_login(actor)
+    url = reverse("conseiller_numerique:structure_place_create", args=[structure.public_id, advisor.public_id])
+    data = {"name": "Médiathèque", "address": "1 place", "commune": "69001", "access": "libre"}
+    assert client.post(url, data).status_code == 302
+    assert advisor.places.get().name == "Médiathèque"
+    other = reverse("conseiller_numerique:structure_place_create", args=[structure.public_id, stranger.public_id])
+    assert client.get(other).status_code == 404
+    page = client.get(reverse("conseiller_numerique:structure_advisors", args=[structure.public_id]))
+    assert "Médiathèque" in page.content.decode()

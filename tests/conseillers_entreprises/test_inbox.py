@@ -81,7 +81,7 @@ def test_a_row_links_to_the_need_page(client, agent, team):
     content = client.get(INBOX).content.decode()
     assert reverse("conseillers_entreprises:need", kwargs={"public_id": match.need.public_id}) in content
     assert "Recruter un salarié" in content
-    assert match.sent_at.strftime("%d/%m/%Y") in content
+    assert timezone.localtime(match.sent_at).strftime("%d/%m/%Y") in content  # shown on the French clock
     assert "Équipe RH CCI Lyon" in content
 
 

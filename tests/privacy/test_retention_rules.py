@@ -33,6 +33,7 @@ from relais.privacy.registry import registry
 from relais.privacy.services.audit import record
 from relais.privacy.services.retention import apply_rule
 from tests.accounts.factories import UserFactory
+from tests.conseiller_numerique import retention as cn
 from tests.conseillers_entreprises.factories import (
     DiagnosisFactory,
     ExpertFactory,
@@ -173,6 +174,11 @@ CASES = {
     "incidents": (make_closed_incident, _gone),
     "api-cles-idempotence": (make_idempotency_record, _gone),
     **francenum.CASES,
+    "cn-candidatures-non-confirmees": (cn.make_unconfirmed_candidate, _gone),
+    "cn-structures-non-confirmees": (cn.make_unconfirmed_structure, _gone),
+    "cn-cv": (cn.make_candidate_with_cv, cn.cv_dropped),
+    "cn-candidats": (cn.make_confirmed_candidate, _gone),
+    "cn-contacts-des-structures": (cn.make_confirmed_structure, cn.contact_removed),
 }
 # The rules that warn before acting have their own tests (below, and in tests/francenum).
 WARNING_RULES = {"ce-comptes-conseillers", *francenum.WARNING_RULES}

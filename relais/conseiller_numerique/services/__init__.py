@@ -21,6 +21,7 @@ from .structures import (
     decide,
     give_opinion,
     grant_structure_access,
+    update_mission,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "share_pix",
     "update_advisor_profile",
     "update_candidate",
+    "update_mission",
     "validate_candidacy",
     "withdraw_candidate",
 ]

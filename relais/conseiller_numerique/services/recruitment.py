@@ -22,7 +22,13 @@ from ..models import Candidate, HostStructure, MatchStatusChange, RecruitmentMat
 from ..tasks import candidate_changed
 from .common import TransitionError, now, send
 
-EMAILED_STATUSES = {MatchStatus.PRESELECTED, MatchStatus.VALIDATED, MatchStatus.RECRUITED, MatchStatus.RUPTURED}
+EMAILED_STATUSES = {
+    MatchStatus.PRESELECTED,
+    MatchStatus.NOT_RETAINED,
+    MatchStatus.VALIDATED,
+    MatchStatus.RECRUITED,
+    MatchStatus.RUPTURED,
+}
 
 
 def _lock(structure: HostStructure, candidate: Candidate) -> tuple[HostStructure, RecruitmentMatch]:
@@ -129,7 +135,11 @@ def break_contract(
 ) -> RecruitmentMatch:
     """The advisor is post-less again, and back in the lists."""
     with transaction.atomic():
-        match = RecruitmentMatch.objects.select_for_update(of=("self",)).select_related("candidate", "structure").get(pk=match.pk)
+        match = (
+            RecruitmentMatch.objects.select_for_update(of=("self",))
+            .select_related("candidate", "structure")
+            .get(pk=match.pk)
+        )
         if match.contract_end is not None and date > match.contract_end:
             raise TransitionError("La date de rupture ne peut pas dépasser la fin du contrat.")
         if match.contract_start is not None and date < match.contract_start:

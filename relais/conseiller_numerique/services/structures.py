@@ -147,3 +147,16 @@ def decide(
         send(to=[structure.contact_email], template="structure_decision", context={"structure": structure})
         structure_changed(structure.pk)
     return structure
+
+
+def update_mission(*, actor: User, structure: HostStructure, mission_start, commune) -> HostStructure:
+    """The structure's own change of its mission (start date, place): its pairs follow at once."""
+    with transaction.atomic():
+        structure = HostStructure.objects.select_for_update().get(pk=structure.pk)
+        structure.mission_start = mission_start
+        place_on(structure, commune)
+        structure.department = commune.department
+        structure.last_activity_at = now()
+        structure.save()
+        structure_changed(structure.pk)
+    return structure

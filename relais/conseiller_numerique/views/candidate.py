@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from relais.core.uploads import file_response
@@ -154,7 +155,11 @@ def place_edit(request, place_id=None):
         services.save_place(advisor=advisor, place=place, data=form.cleaned_data, actor=request.user)
         messages.success(request, "Le lieu d'activité est enregistré.")
         return redirect("conseiller_numerique:advisor_space")
-    return render(request, "conseiller_numerique/place_form.html", {"form": form, "place": place})
+    return render(
+        request,
+        "conseiller_numerique/place_form.html",
+        {"form": form, "place": place, "cancel_url": reverse("conseiller_numerique:advisor_space")},
+    )
 
 
 @require_POST

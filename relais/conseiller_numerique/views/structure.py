@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from relais.core.uploads import file_response
 
 from .. import matching, services
 from ..enums import MatchStatus, StructureStatus
-from ..forms import ContractForm, MatchFilterForm, MatchStatusForm, RuptureForm
+from ..forms import ContractForm, MatchFilterForm, MatchStatusForm, MissionForm, PlaceForm, RuptureForm, commune_label
 from ..models import Candidate, HostStructure, RecruitmentMatch
 from ..permissions import candidate_for_structure, structure_for_member
 from ..querysets import distance_expression
@@ -41,11 +42,11 @@ def structure_matches(request, structure_id):
     filters = MatchFilterForm(request.GET or None)
     today = timezone.localdate()
     if tab == MatchStatus.NEW:
-        rows = filters.apply(Candidate.objects.new_for_structure(structure, today=today).select_related("commune"))
+        rows = filters.apply(Candidate.objects.new_for_structure(structure, today=today)).select_related("commune")
     else:
         rows = filters.apply(
             Candidate.objects.filter(matches__structure=structure, matches__status=tab)
-            .select_related("commune")
+            .prefetch_related("commune")
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
@@ -171,4 +172,55 @@ def structure_rupture(request, structure_id, match_id):
             return redirect("conseiller_numerique:structure_matches", structure.public_id)
     return render(
         request, "conseiller_numerique/rupture_form.html", {"structure": structure, "match": match, "form": form}
+    )
+
+
+def structure_mission(request, structure_id):
+    structure = structure_for_member(request.user, structure_id)
+    form = MissionForm(
+        request.POST or None,
+        initial={"mission_start": structure.mission_start, "commune": commune_label(structure.commune)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_mission(actor=request.user, structure=structure, **form.cleaned_data)
+        messages.success(request, "La mission est mise à jour : les candidats proposés suivent.")
+        return redirect("conseiller_numerique:structure_matches", structure.public_id)
+    return render(request, "conseiller_numerique/mission_form.html", {"structure": structure, "form": form})
+
+
+def _advisor_of(structure, candidate_id) -> Candidate:
+    return get_object_or_404(
+        Candidate.objects.filter(matches__structure=structure, matches__status=MatchStatus.RECRUITED),
+        public_id=candidate_id,
+    )
+
+
+def structure_advisors(request, structure_id):
+    structure = structure_for_member(request.user, structure_id)
+    advisors = (
+        Candidate.objects.filter(matches__structure=structure, matches__status=MatchStatus.RECRUITED)
+        .prefetch_related("places__commune")
+        .order_by("last_name", "first_name")
+    )
+    return render(
+        request, "conseiller_numerique/structure_advisors.html", {"structure": structure, "advisors": advisors}
+    )
+
+
+def structure_place_create(request, structure_id, candidate_id):
+    structure = structure_for_member(request.user, structure_id)
+    advisor = _advisor_of(structure, candidate_id)
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_place(advisor=advisor, place=None, data=form.cleaned_data, actor=request.user)
+        messages.success(request, f"Le lieu d'activité de {advisor.full_name} est enregistré.")
+        return redirect("conseiller_numerique:structure_advisors", structure.public_id)
+    return render(
+        request,
+        "conseiller_numerique/place_form.html",
+        {
+            "form": form,
+            "place": None,
+            "cancel_url": reverse("conseiller_numerique:structure_advisors", args=[structure.public_id]),
+        },
     )
