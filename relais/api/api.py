@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from . import errors
-from .routers import ce_catalogue, ce_solicitations, stats
+from .routers import ce_catalogue, ce_solicitations, francenum, stats
 
 DESCRIPTION = """
 L’API de Relais permet aux partenaires des services publics de mise en relation de proposer ces services sur
@@ -122,3 +122,4 @@ errors.install(api)
 api.add_router("/", ce_catalogue.router)
 api.add_router("/", ce_solicitations.router)
 api.add_router("/", stats.router)
+api.add_router("/", francenum.router)

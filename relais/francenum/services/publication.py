@@ -8,7 +8,7 @@ from ..enums import Domain, Kind, ServiceKind, Status
 from ..models import Activator, SearchWord
 from ..text import normalize, words_of
 
-OPEN_DATA_CACHE_KEYS = ("francenum:open-data:csv", "francenum:open-data:json")
+OPEN_DATA_CACHE_KEYS = ("francenum:open-data:csv", "francenum:open-data:json", "francenum:open-data:rows")
 
 
 def unique_slug(name: str) -> str:
