@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "relais.organizations.demo",
     "relais.privacy.demo",
     "relais.api.demo",
+    "relais.francenum.demo",
     # Last: it accepts the current terms for every demo account created before it.
     "relais.legal.demo",
 ]

@@ -142,7 +142,9 @@ class SearchWord(models.Model):
     word = models.CharField(max_length=60)
 
     class Meta:
-        indexes = [models.Index(fields=["word", "activator"], name="francenum_word")]
+        # varchar_pattern_ops: PostgreSQL's LIKE 'prefix%' uses the index whatever the database's collation (other
+        # databases ignore operator classes).
+        indexes = [models.Index(fields=["word"], name="francenum_word", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self):
         return self.word

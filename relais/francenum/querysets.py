@@ -1,6 +1,6 @@
 """Reads of the France Num app: who sees which structure, the reviewers' queue, contacts' deadlines."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
 
 from .enums import IN_REVIEW, ContactStatus, MemberStatus, Status
@@ -38,7 +38,12 @@ class ActivatorQuerySet(models.QuerySet):
 
         queryset = self
         for word in words_of(text)[:6]:
-            queryset = queryset.filter(id__in=SearchWord.objects.filter(word__startswith=word).values("activator_id"))
+            words = SearchWord.objects.filter(word__startswith=word)
+            if connection.vendor == "sqlite":
+                # SQLite's LIKE ignores case and so cannot use the index: the binary range of the prefix can (words
+                # are lowercase letters and digits, all below "~"). PostgreSQL's LIKE uses the pattern index.
+                words = words.filter(word__gte=word, word__lt=word + "~")
+            queryset = queryset.filter(id__in=words.values("activator_id"))
         return queryset
 
 

@@ -34,8 +34,9 @@ def area_codes(activator: Activator) -> str:
     return f" {' '.join(dict.fromkeys(codes))} " if codes else ""
 
 
-def profile_text(activator: Activator) -> str:
-    offers = list(activator.offers.all())
+def profile_text(activator: Activator, offers: list | None = None) -> str:
+    """The normalised text of a profile; `offers` when the caller has them already (bulk generation)."""
+    offers = list(activator.offers.all()) if offers is None else offers
     parts = [
         activator.name,
         activator.city,
