@@ -96,6 +96,20 @@ def territories(rng: random.Random):
 
 
 def fill(count: int, rng: random.Random) -> list[str]:
+    from django.db import connection, transaction
+
+    communes = territories(rng)
+    slugs = []
+    for start in range(0, count, BATCH):
+        with transaction.atomic():
+            slugs += _batch(start, min(BATCH, count - start), communes, rng)
+        progress("Structures", start + min(BATCH, count - start), count)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return slugs
+
+
+def _batch(start: int, size: int, communes, rng: random.Random) -> list[str]:
     from django.db import connection
 
     from relais.accounts.models import User
@@ -104,66 +118,62 @@ def fill(count: int, rng: random.Random) -> list[str]:
     from relais.francenum.services.publication import profile_text
     from relais.francenum.text import words_of
 
-    communes = territories(rng)
     domains, kinds, types = list(Domain), list(ServiceKind), list(Kind)
     slugs = []
-    for start in range(0, count, BATCH):
-        size = min(BATCH, count - start)
-        activators, offers_by_index = [], []
-        for i in range(start, start + size):
-            commune = communes[rng.randrange(len(communes))]
-            name = f"{PREFIXES[i % 10]} {WORDS[rng.randrange(20)].capitalize()} {WORDS[rng.randrange(20)]} {i}"
-            slug = f"structure-{i}"
-            slugs.append(slug)
-            france, remote = rng.random() < 0.03, rng.random() < 0.1
-            codes = ["FR"] if france else []
-            codes += ["DIST"] if remote else []
-            codes += [f"D{commune.department.insee_code}", f"C{commune.insee_code}"]
-            if rng.random() < 0.3:
-                codes.append(f"R{commune.region.insee_code}")
-            activator = Activator(
-                slug=slug, name=name, status=Status.VALIDATED, kind=types[i % len(types)],
-                category=Category.PUBLIC if i % 10 == 0 else Category.PRIVATE,
-                address=f"{i % 200 + 1} rue de la Gare", postal_code="69000", city=commune.name, commune=commune,
-                department=commune.department, region=commune.region,
-                latitude=commune.latitude + rng.uniform(-0.05, 0.05),
-                longitude=commune.longitude + rng.uniform(-0.05, 0.05),
-                description="Accompagnement des TPE et PME : stratégie numérique, sites internet, formation.",
-                serves_france=france, serves_remote=remote, area_codes=f" {' '.join(codes)} ",
-            )  # fmt: skip
-            offers = [
-                Offer(domain=domains[(i + k) % len(domains)], service_kind=kinds[(i * 7 + k) % len(kinds)])
-                for k in range(1 + i % 3)
-            ]
-            activator._state.fields_cache.update(department=commune.department, region=commune.region)
-            activator.search_text = profile_text(activator, offers)
-            activators.append(activator)
-            offers_by_index.append(offers)
-        created = Activator.objects.bulk_create(activators)
-        users = User.objects.bulk_create(
-            User(email=f"referent{i}@bench.example", password="!", first_name="Camille", last_name=f"Banc {i}")
-            for i in range(start, start + size)
+    activators, offers_by_index = [], []
+    for i in range(start, start + size):
+        commune = communes[rng.randrange(len(communes))]
+        name = f"{PREFIXES[i % 10]} {WORDS[rng.randrange(20)].capitalize()} {WORDS[rng.randrange(20)]} {i}"
+        slug = f"structure-{i}"
+        slugs.append(slug)
+        france, remote = rng.random() < 0.03, rng.random() < 0.1
+        codes = ["FR"] if france else []
+        codes += ["DIST"] if remote else []
+        codes += [f"D{commune.department.insee_code}", f"C{commune.insee_code}"]
+        if rng.random() < 0.3:
+            codes.append(f"R{commune.region.insee_code}")
+        activator = Activator(
+            slug=slug, name=name, status=Status.VALIDATED, kind=types[i % len(types)],
+            category=Category.PUBLIC if i % 10 == 0 else Category.PRIVATE,
+            address=f"{i % 200 + 1} rue de la Gare", postal_code="69000", city=commune.name, commune=commune,
+            department=commune.department, region=commune.region,
+            latitude=commune.latitude + rng.uniform(-0.05, 0.05),
+            longitude=commune.longitude + rng.uniform(-0.05, 0.05),
+            description="Accompagnement des TPE et PME : stratégie numérique, sites internet, formation.",
+            serves_france=france, serves_remote=remote, area_codes=f" {' '.join(codes)} ",
+        )  # fmt: skip
+        offers = [
+            Offer(domain=domains[(i + k) % len(domains)], service_kind=kinds[(i * 7 + k) % len(kinds)])
+            for k in range(1 + i % 3)
+        ]
+        activator._state.fields_cache.update(department=commune.department, region=commune.region)
+        activator.search_text = profile_text(activator, offers)
+        activators.append(activator)
+        offers_by_index.append(offers)
+    created = Activator.objects.bulk_create(activators)
+    users = User.objects.bulk_create(
+        User(email=f"referent{i}@bench.example", password="!", first_name="Camille", last_name=f"Banc {i}")
+        for i in range(start, start + size)
+    )
+    ActivatorMember.objects.bulk_create(
+        ActivatorMember(activator=a, user=u, role=MemberRole.REFERENT, job_title="Consultant")
+        for a, u in zip(created, users, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Offer._meta.db_table} (activator_id, domain, service_kind) VALUES (%s, %s, %s)",
+            [
+                (a.pk, o.domain, o.service_kind)
+                for a, offers in zip(created, offers_by_index, strict=True)
+                for o in offers
+            ],
         )
-        ActivatorMember.objects.bulk_create(
-            ActivatorMember(activator=a, user=u, role=MemberRole.REFERENT, job_title="Consultant")
-            for a, u in zip(created, users, strict=True)
+    # The largest table (some 20 words per profile): plain executemany, without model instances.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {SearchWord._meta.db_table} (activator_id, word) VALUES (%s, %s)",
+            [(a.pk, word) for a in created for word in words_of(a.search_text)],
         )
-        Offer.objects.bulk_create(
-            Offer(activator=a, domain=o.domain, service_kind=o.service_kind)
-            for a, offers in zip(created, offers_by_index, strict=True)
-            for o in offers
-        )
-        SearchWord.objects.bulk_create(
-            (SearchWord(activator=a, word=word) for a in created for word in words_of(a.search_text)),
-            batch_size=BATCH,
-        )
-        progress("Structures", start + size, count)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     return slugs
 
 
