@@ -144,7 +144,11 @@ class SearchWord(models.Model):
     class Meta:
         # varchar_pattern_ops: PostgreSQL's LIKE 'prefix%' uses the index whatever the database's collation (other
         # databases ignore operator classes).
-        indexes = [models.Index(fields=["word"], name="francenum_word", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(
+                fields=["word", "activator"], name="francenum_word", opclasses=["varchar_pattern_ops", "int8_ops"]
+            )
+        ]
 
     def __str__(self):
         return self.word

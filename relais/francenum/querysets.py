@@ -36,15 +36,17 @@ class ActivatorQuerySet(models.QuerySet):
         from .models import SearchWord
         from .text import words_of
 
-        queryset = self
+        matches = None
         for word in words_of(text)[:6]:
             words = SearchWord.objects.filter(word__startswith=word)
             if connection.vendor == "sqlite":
                 # SQLite's LIKE ignores case and so cannot use the index: the binary range of the prefix can (words
                 # are lowercase letters and digits, all below "~"). PostgreSQL's LIKE uses the pattern index.
                 words = words.filter(word__gte=word, word__lt=word + "~")
-            queryset = queryset.filter(id__in=words.values("activator_id"))
-        return queryset
+            words = words.values("activator_id")
+            # One list of ids, intersected in the database: the structures are then read for those ids only.
+            matches = words if matches is None else matches.intersection(words)
+        return self if matches is None else self.filter(id__in=matches)
 
 
 class MemberQuerySet(models.QuerySet):
