@@ -102,7 +102,9 @@ class Activator(PublicIdModel, TimestampedModel):
         verbose_name_plural = "activateurs"
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["status", "latitude"], name="francenum_status_lat"),
+            # Covering for the search by place: the box, the distance and the area served are read from the index
+            # (the area codes stay short: 200 communes at most, services.registration).
+            models.Index(fields=["status", "latitude", "longitude", "area_codes"], name="francenum_status_lat"),
             models.Index(fields=["status", "region", "name"], name="francenum_status_region"),
             models.Index(fields=["status", "name"], name="francenum_status_name"),
         ]

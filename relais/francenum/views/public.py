@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.core.ratelimit import RateLimit, client_ip
@@ -39,10 +41,19 @@ def _places() -> tuple[list, list]:
     return cache.get_or_set("francenum:directory:places", read, 60 * 60)
 
 
+def _options(choices, selected: str) -> str:
+    """The <option> elements, written here: 120 options through the template language cost milliseconds."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if value == selected else "", label) for value, label in choices),
+    )
+
+
 def _selects(form) -> list[dict]:
     regions, departments = _places()
     value = form.data.get
-    return [
+    selects = [
         {
             "name": "domaine",
             "label": "Domaine",
@@ -92,6 +103,9 @@ def _selects(form) -> list[dict]:
             "width": 2,
         },
     ]
+    for select in selects:
+        select["options"] = _options(select.pop("choices"), select["value"])
+    return selects
 
 
 @login_not_required
