@@ -104,8 +104,9 @@ def fill(count: int, rng: random.Random) -> list[str]:
         with transaction.atomic():
             slugs += _batch(start, min(BATCH, count - start), communes, rng)
         progress("Structures", start + min(BATCH, count - start), count)
+    # What autovacuum does after a bulk load on PostgreSQL (statistics, and the visibility map for index-only scans).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return slugs
 
 

@@ -146,10 +146,16 @@ class SearchWord(models.Model):
     class Meta:
         # varchar_pattern_ops: PostgreSQL's LIKE 'prefix%' uses the index whatever the database's collation (other
         # databases ignore operator classes).
+        # The second index serves the structure-by-structure check of words too common to narrow a search.
         indexes = [
             models.Index(
                 fields=["word", "activator"], name="francenum_word", opclasses=["varchar_pattern_ops", "int8_ops"]
-            )
+            ),
+            models.Index(
+                fields=["activator", "word"],
+                name="francenum_activator_word",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self):
