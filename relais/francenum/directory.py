@@ -25,7 +25,7 @@ PAGE_SIZE = 20
 BOXES_KM = (30, 120)
 KM_PER_DEGREE = 111.2
 # A search reads at most this many ids, in one query (no separate count): beyond, the person is asked to narrow it.
-MAX_RESULTS = 300
+MAX_RESULTS = 100
 
 
 @dataclass
