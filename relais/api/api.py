@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from . import errors
-from .routers import ce_catalogue, ce_solicitations, conseiller_numerique, stats
+from .routers import ce_catalogue, ce_solicitations, conseiller_numerique, francenum, stats
 
 DESCRIPTION = """
 L’API de Relais permet aux partenaires des services publics de mise en relation de proposer ces services sur
@@ -123,3 +123,4 @@ api.add_router("/", ce_catalogue.router)
 api.add_router("/", ce_solicitations.router)
 api.add_router("/", stats.router)
 api.add_router("/", conseiller_numerique.router)
+api.add_router("/", francenum.router)

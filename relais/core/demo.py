@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "relais.privacy.demo",
     "relais.api.demo",
     "relais.conseiller_numerique.demo",
+    "relais.francenum.demo",
     # Last: it accepts the current terms for every demo account created before it.
     "relais.legal.demo",
 ]

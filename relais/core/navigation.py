@@ -47,7 +47,7 @@ SERVICES = (
             "L'annuaire des activateurs qui accompagnent la transformation numérique des TPE et PME : charte "
             "d'engagement, validation des adhésions, prises de contact traitées sous 48 heures ouvrées."
         ),
-        url="/#francenum",
+        url="/activateurs/",
     ),
     Service(
         slug="conseiller-numerique",

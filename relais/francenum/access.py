@@ -2,7 +2,7 @@
 links are public; the activator space is its members' (not a suspended structure's); the administration is the
 national reviewers' and, for the structures of its region, the regional reviewer's."""
 
-from relais.core.access import EVERYONE, SIGNED_IN, Access, Role, only
+from relais.core.access import EVERYONE, NOBODY, SIGNED_IN, Access, Role, only
 
 MEMBER = only(Role.FN_MEMBER)
 # The space's pages name no structure: each member of a structure that is not suspended gets their own.
@@ -45,6 +45,10 @@ ACCESS = {
     "activateurs:review_recheck": Access(REVIEWERS_OF_A, target="francenum.activator", method="POST"),
     "activateurs:proof": Access(REVIEWERS_OF_A | MEMBER, target="francenum.proof"),
     "activateurs:attachment": Access(REVIEWERS_OF_A | MEMBER, target="francenum.attachment"),
+    # The API: open data for anyone (per-IP quota); the full profiles answer a key only, which no role holds.
+    "api-v1:francenum_open_data": Access(EVERYONE),
+    "api-v1:francenum_profiles": Access(NOBODY),
+    "api-v1:francenum_profile": Access(NOBODY, target="francenum.api_profile"),
     "francenum:home": Access(SPACE),
     "francenum:application": Access(SPACE),
     "francenum:structure": Access(SPACE),

@@ -10,18 +10,22 @@ candidates (one or two reads), the page, its offers — whatever the number of s
 import math
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from relais.territories.geometry import haversine_km
-from relais.territories.models import Commune
+from relais.territories.models import Commune, Department, Region
 
-from .enums import Status
+from .enums import Category, Domain, Kind, Status
 from .models import Activator, Offer
 
 PAGE_SIZE = 20
-BOX_KM = 60
+# The boxes tried around the place, then the whole country (a structure outside a box is farther than any inside).
+BOXES_KM = (30, 120)
 KM_PER_DEGREE = 111.2
+# A search reads at most this many ids, in one query (no separate count): beyond, the person is asked to narrow it.
+MAX_RESULTS = 100
 
 
 @dataclass
@@ -37,10 +41,29 @@ class Filters:
     page: int = 1
 
 
+DOMAIN_LABELS = dict(Domain.choices)
+KIND_LABELS = dict(Kind.choices)
+CATEGORY_LABELS = dict(Category.choices)
+
+
 @dataclass
 class Result:
+    """A result card, its labels computed here rather than in the template (20 cards per page)."""
+
     activator: Activator
     distance_km: float | None = None
+
+    @property
+    def domains(self) -> list[str]:
+        return list(dict.fromkeys(DOMAIN_LABELS[offer.domain] for offer in self.activator.offers.all()))
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.activator.kind, "")
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.activator.category, "")
 
 
 @dataclass
@@ -50,6 +73,7 @@ class Results:
     commune: Commune | None = None
     count: int = 0
     place_not_found: bool = False
+    truncated: bool = False
 
 
 def find_commune(text: str) -> Commune | None:
@@ -66,17 +90,31 @@ def find_commune(text: str) -> Commune | None:
 
 
 def _card_queryset():
-    return Activator.objects.select_related("region", "department").prefetch_related(
-        Prefetch("offers", queryset=Offer.objects.order_by("domain", "service_kind"))
-    )
+    return Activator.objects.only(
+        "slug", "name", "description", "kind", "category", "postal_code", "city", "status"
+    ).prefetch_related(Prefetch("offers", queryset=Offer.objects.only("activator_id", "domain").order_by("domain")))
+
+
+def territory_ids() -> tuple[dict, dict]:
+    """Codes → ids of départements and régions, read at most once an hour per process: the filters then use the
+    indexes on (status, region, name) without a join."""
+
+    def read():
+        return (
+            dict(Department.objects.values_list("insee_code", "pk")),
+            dict(Region.objects.values_list("insee_code", "pk")),
+        )
+
+    return cache.get_or_set("francenum:directory:territory-ids", read, 60 * 60)
 
 
 def filtered(filters: Filters):
     queryset = Activator.objects.filter(status=Status.VALIDATED)
+    departments, regions = territory_ids() if filters.department or filters.region else ({}, {})
     if filters.department:
-        queryset = queryset.filter(department__insee_code=filters.department)
+        queryset = queryset.filter(department_id=departments.get(filters.department, 0))
     if filters.region:
-        queryset = queryset.filter(region__insee_code=filters.region)
+        queryset = queryset.filter(region_id=regions.get(filters.region, 0))
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.category:
@@ -87,7 +125,9 @@ def filtered(filters: Filters):
             offers = offers.filter(domain=filters.domain)
         if filters.service_kind:
             offers = offers.filter(service_kind=filters.service_kind)
-        queryset = queryset.filter(id__in=offers.values("activator_id"))
+        # A probe per structure of the index on (activator, domain, kind), in the order of the names: the first
+        # page needs no more than its rows.
+        queryset = queryset.filter(Exists(offers.filter(activator=OuterRef("pk"))))
     if filters.text:
         queryset = queryset.matching(filters.text)
     return queryset
@@ -108,6 +148,7 @@ def serving(commune: Commune) -> Q:
 
 
 def _nearest(queryset, commune: Commune, *, box_km: float | None) -> list[tuple[float, int]]:
+    """(distance, id) of the structures serving `commune` in a box of `box_km` around it (None: everywhere)."""
     candidates = queryset.filter(serving(commune))
     if box_km is not None:
         lat_span = box_km / KM_PER_DEGREE
@@ -134,10 +175,11 @@ def search(filters: Filters) -> Results:
         if commune is None:
             return Results(page=Paginator([], PAGE_SIZE).get_page(1), place_not_found=True)
         needed = filters.page * PAGE_SIZE
-        ranked = _nearest(queryset, commune, box_km=BOX_KM)
-        # Beyond the box, a structure is farther than any inside it: the box suffices when it fills the page.
-        if len(ranked) < needed or (ranked and ranked[min(needed, len(ranked)) - 1][0] > BOX_KM):
-            ranked = _nearest(queryset, commune, box_km=None)
+        for box_km in (*BOXES_KM, None):
+            ranked = _nearest(queryset, commune, box_km=box_km)
+            # Within the box's radius, every structure nearer than the last of the page is there.
+            if box_km is None or (len(ranked) >= needed and ranked[needed - 1][0] <= box_km):
+                break
         page = Paginator(ranked, PAGE_SIZE).get_page(filters.page)
         by_id = _card_queryset().in_bulk([pk for _distance, pk in page.object_list])
         results = [
@@ -146,8 +188,9 @@ def search(filters: Filters) -> Results:
             if pk in by_id
         ]
         return Results(page=page, results=results, commune=commune, count=len(ranked))
-    ordered = queryset.order_by("name", "pk")
-    page = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE).get_page(filters.page)
+    found = list(queryset.order_by("name", "pk").values_list("pk", flat=True)[:MAX_RESULTS])
+    page = Paginator(found, PAGE_SIZE).get_page(filters.page)
     ids = list(page.object_list)
     by_id = _card_queryset().in_bulk(ids)
-    return Results(page=page, results=[Result(activator=by_id[pk]) for pk in ids], count=page.paginator.count)
+    results = [Result(activator=by_id[pk]) for pk in ids]
+    return Results(page=page, results=results, count=len(found), truncated=len(found) >= MAX_RESULTS)

@@ -362,15 +362,9 @@ class ReengageForm(DsfrBaseForm):
 class DirectoryForm(DsfrBaseForm):
     lieu = forms.CharField(label="Commune ou code postal", required=False, max_length=100)
     q = forms.CharField(label="Mots-clés", required=False, max_length=100)
-    departement = forms.ModelChoiceField(
-        label="Département",
-        queryset=Department.objects.order_by("insee_code"),
-        required=False,
-        to_field_name="insee_code",
-    )
-    region = forms.ModelChoiceField(
-        label="Région", queryset=Region.objects.order_by("name"), required=False, to_field_name="insee_code"
-    )
+    # Codes rather than model choices: the directory draws its selects from cached lists (views.public).
+    departement = forms.RegexField(label="Département", regex=r"^[0-9AB]{2,3}$", required=False)
+    region = forms.RegexField(label="Région", regex=r"^[0-9]{2}$", required=False)
     domaine = forms.ChoiceField(label="Domaine", choices=[("", "Tous")] + Domain.choices, required=False)
     prestation = forms.ChoiceField(
         label="Type de prestation", choices=[("", "Tous")] + ServiceKind.choices, required=False

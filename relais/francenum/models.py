@@ -102,7 +102,9 @@ class Activator(PublicIdModel, TimestampedModel):
         verbose_name_plural = "activateurs"
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["status", "latitude"], name="francenum_status_lat"),
+            # Covering for the search by place: the box, the distance and the area served are read from the index
+            # (the area codes stay short: 200 communes at most, services.registration).
+            models.Index(fields=["status", "latitude", "longitude", "area_codes"], name="francenum_status_lat"),
             models.Index(fields=["status", "region", "name"], name="francenum_status_region"),
             models.Index(fields=["status", "name"], name="francenum_status_name"),
         ]
@@ -142,7 +144,19 @@ class SearchWord(models.Model):
     word = models.CharField(max_length=60)
 
     class Meta:
-        indexes = [models.Index(fields=["word", "activator"], name="francenum_word")]
+        # varchar_pattern_ops: PostgreSQL's LIKE 'prefix%' uses the index whatever the database's collation (other
+        # databases ignore operator classes).
+        # The second index serves the structure-by-structure check of words too common to narrow a search.
+        indexes = [
+            models.Index(
+                fields=["word", "activator"], name="francenum_word", opclasses=["varchar_pattern_ops", "int8_ops"]
+            ),
+            models.Index(
+                fields=["activator", "word"],
+                name="francenum_activator_word",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self):
         return self.word

@@ -70,12 +70,16 @@ register_personal_data(
             "submitted_at",
             "validated_at",
             "engagement_ends_at",
+            "status_reason",
         ),
         owner=by_user("members__user"),
         erasure=Erasure.DELETED,
         erasure_note="Supprimée si vous en êtes le dernier adhérent ; sinon elle reste aux autres adhérents.",
         erase=_erase_structures,
         rectification="francenum:structure",
+        not_personal={
+            "legal_check_details": "le résultat de la vérification automatique du site de la structure",
+        },
     )
 )
 register_personal_data(

@@ -1,11 +1,13 @@
 """Reads of the France Num app: who sees which structure, the reviewers' queue, contacts' deadlines."""
 
-from django.db import models
-from django.db.models import Count, Q
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Q
 
 from .enums import IN_REVIEW, ContactStatus, MemberStatus, Status
 
 REVIEW_PERMISSION = "francenum.review_activator"
+# Above this many structures matching the words, free-text search filters by subquery rather than by a list of ids.
+MAX_MATCHED_IDS = 5000
 
 
 class ActivatorQuerySet(models.QuerySet):
@@ -36,10 +38,24 @@ class ActivatorQuerySet(models.QuerySet):
         from .models import SearchWord
         from .text import words_of
 
-        queryset = self
+        matches, probes = None, []
         for word in words_of(text)[:6]:
-            queryset = queryset.filter(id__in=SearchWord.objects.filter(word__startswith=word).values("activator_id"))
-        return queryset
+            words = SearchWord.objects.filter(word__startswith=word)
+            if connection.vendor == "sqlite":
+                # SQLite's LIKE ignores case and so cannot use the index: the binary range of the prefix can (words
+                # are lowercase letters and digits, all below "~"). PostgreSQL's LIKE uses the pattern index.
+                words = words.filter(word__gte=word, word__lt=word + "~")
+            probes.append(Exists(SearchWord.objects.filter(activator=OuterRef("pk"), word__startswith=word)))
+            words = words.values("activator_id")
+            # One list of ids, intersected in the database: the structures are then read for those ids only.
+            matches = words if matches is None else matches.intersection(words)
+        if matches is None:
+            return self
+        # Read first, then looked up by primary key: planners misjudge the size of an intersection (PostgreSQL then
+        # scans every structure to join it). Words too common to narrow anything are checked structure by structure
+        # in the order of the names instead, which stops as soon as the page is full.
+        ids = list(matches.values_list("activator_id", flat=True)[:MAX_MATCHED_IDS])
+        return self.filter(id__in=ids) if len(ids) < MAX_MATCHED_IDS else self.filter(*probes)
 
 
 class MemberQuerySet(models.QuerySet):

@@ -62,6 +62,7 @@ def targets(world) -> dict[str, dict]:
         "francenum.invitation": {"public_id": invitation.public_id},
         "francenum.campaign": {"public_id": campaign.public_id},
         "francenum.activator": {"public_id": structure_a.public_id},
+        "francenum.api_profile": {"identifiant": structure_a.public_id},
         "francenum.member": {"public_id": structure_a.public_id, "member_id": referent_a.public_id},
         "francenum.proof": {"public_id": structure_a.public_id, "name": "justificatif-existence"},
         "francenum.attachment": {"public_id": message.public_id},

@@ -8,7 +8,7 @@ from ..enums import Domain, Kind, ServiceKind, Status
 from ..models import Activator, SearchWord
 from ..text import normalize, words_of
 
-OPEN_DATA_CACHE_KEYS = ("francenum:open-data:csv", "francenum:open-data:json")
+OPEN_DATA_CACHE_KEYS = ("francenum:open-data:csv", "francenum:open-data:json", "francenum:open-data:rows")
 
 
 def unique_slug(name: str) -> str:
@@ -34,8 +34,9 @@ def area_codes(activator: Activator) -> str:
     return f" {' '.join(dict.fromkeys(codes))} " if codes else ""
 
 
-def profile_text(activator: Activator) -> str:
-    offers = list(activator.offers.all())
+def profile_text(activator: Activator, offers: list | None = None) -> str:
+    """The normalised text of a profile; `offers` when the caller has them already (bulk generation)."""
+    offers = list(activator.offers.all()) if offers is None else offers
     parts = [
         activator.name,
         activator.city,

@@ -1,0 +1,43 @@
+"""The France Num routes of the public API: open data without a key, full profiles with `francenum:read`."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from relais.api.enums import PartnerKind, Scope
+from relais.api.models import Partner
+from relais.api.services.keys import create_key
+from tests.francenum import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def key(*scopes):
+    partner = Partner.objects.create(
+        name=f"Région {uuid.uuid4().hex[:8]}", kind=PartnerKind.AUTHORISED_BODY, allowed_scopes=list(scopes)
+    )
+    _key, secret = create_key(partner=partner, name="Prod", scopes=list(scopes), actor=None)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_open_data_without_a_key(client, structure):
+    response = client.get("/api/v1/francenum/activateurs", {"size": 10})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1 and body["results"][0]["nom"] == structure.name
+    assert body["results"][0]["fiche"].endswith(f"/activateurs/fiche/{structure.slug}/")
+
+
+def test_full_profiles_need_the_scope(client, structure):
+    factories.with_member(structure)
+    cache.clear()
+    assert client.get("/api/v1/francenum/profils").status_code == 401
+    assert client.get("/api/v1/francenum/profils", **key(Scope.CE_READ)).status_code == 403
+    response = client.get("/api/v1/francenum/profils", **key(Scope.FRANCENUM_READ))
+    assert response.status_code == 200
+    profile = response.json()["results"][0]
+    assert profile["offres"] == [{"domaine": "Site internet", "prestation": "Conseil"}]
+    assert len(profile["adherents"]) == 2 and "head_email" not in profile and "gerante@exemple.fr" not in str(profile)
+    one = client.get(f"/api/v1/francenum/profils/{structure.public_id}", **key(Scope.FRANCENUM_READ))
+    assert one.json()["identifiant"] == str(structure.public_id)
