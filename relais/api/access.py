@@ -11,6 +11,7 @@ ACCESS = {
     "api-v1:openapi-view": Access(EVERYONE),
     "api-v1:conseillers_entreprises_stats": Access(EVERYONE),
     "api-v1:cn_places": Access(EVERYONE),
+    "api-v1:cn_places_list": Access(EVERYONE),
     "api-v1:cn_stats": Access(EVERYONE),
     "api-v1:api-root": Access(NOBODY),
     "api-v1:list_landings": Access(NOBODY),

@@ -72,3 +72,26 @@ def test_list_by_postal_code_with_distance_and_svg_map(client, advisor):
 def test_open_figures_api(client, advisor):
     figures = client.get("/api/v1/stats/conseiller-numerique").json()
     assert {"label": "Recrutée", "count": 1} in figures["matches"]
+
+
+def test_places_api_filters_by_department_commune_and_distance(client, advisor):
+    saint_etienne = f.commune(45.4397, 4.3872, department_code="42", name="Saint-Étienne (42)", postal_code="42100")
+    lieux, liste = "/api/v1/conseiller-numerique/lieux", "/api/v1/conseiller-numerique/lieux/liste"
+
+    def names(url, **params):
+        response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        return [row["properties"]["lieu"] for row in body["features"]] if url == lieux else [r["lieu"] for r in body]
+
+    assert names(lieux, departement="69") == ["Médiathèque de la Part-Dieu"]
+    assert names(lieux, departement="42") == []
+    # Lyon – Saint-Étienne: ~50 km as the crow flies.
+    assert names(liste, commune=saint_etienne.insee_code, distance_km=60) == ["Médiathèque de la Part-Dieu"]
+    assert names(liste, commune=saint_etienne.insee_code, distance_km=40) == []
+    row = client.get(liste, {"commune": saint_etienne.insee_code}).json()[0]
+    assert 45 < row["distance_km"] < 55 and row["latitude"] == 45.7578 and row["conseillers"][0]["nom"] == "Hugo Publié"
+    refused = client.get(lieux, {"distance_km": 10})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["source"] == "distance_km"
+    assert client.get(lieux, {"commune": "00000"}).json()["errors"][0]["source"] == "commune"
+    assert client.get(lieux, {"departement": "00"}).status_code == 422

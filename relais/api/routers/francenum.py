@@ -1,15 +1,18 @@
 """France Num (seed 002 art. 7): the open-data list of the published activators (no key, per-IP quota) and their
 full published profiles for the bodies authorised by the DGE (scope `francenum:read`)."""
 
+import datetime
+import re
 import uuid
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from relais.francenum import opendata
-from relais.francenum.enums import MemberStatus, Status
+from relais.francenum.enums import Category, Domain, Kind, MemberStatus, Status
 from relais.francenum.models import Activator, ActivatorMember, Offer
 
 from ..auth import open_data, partner_key
@@ -19,6 +22,7 @@ from ..errors import ApiError, ErrorsOut
 router = Router(tags=["France Num : activateurs"])
 ERRORS = {401: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut}
 MAX_PAGE_SIZE = 500
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Page(Schema):
@@ -80,20 +84,73 @@ class ProfilePage(BaseModel):
     results: list[ProfileOut]
 
 
+class OpenDataFilters(Schema):
+    region: str | None = NinjaField(None, max_length=3, description="Code INSEE de la région du siège (ex. 84).")
+    departement: str | None = NinjaField(
+        None, max_length=3, description="Code INSEE du département du siège (ex. 69, 2A, 971)."
+    )
+    domaine: Domain | None = NinjaField(None, description="Domaine de l’offre (au moins une prestation).")
+    type: Kind | None = NinjaField(None, description="Type de structure.")
+    categorie: Category | None = NinjaField(None, description="Catégorie : privée ou publique.")
+    updated_since: datetime.datetime | None = NinjaField(
+        None, description="Seulement les structures dont la fiche a changé depuis cette date (ISO 8601)."
+    )
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def iso_date(cls, value):
+        # Pydantic would also read a bare number as a timestamp: only the documented ISO 8601 form is accepted.
+        if value is not None and not (isinstance(value, str) and ISO_DATE.match(value)):
+            raise ValueError("Date au format ISO 8601 attendue, par exemple 2026-11-01T00:00:00+01:00.")
+        return value
+
+    def any(self) -> bool:
+        return any(value is not None for value in self.dict().values())
+
+
+def _filtered(filters: OpenDataFilters):
+    published = Activator.objects.filter(status=Status.VALIDATED)
+    if filters.region:
+        published = published.filter(region__insee_code=filters.region.upper())
+    if filters.departement:
+        published = published.filter(department__insee_code=filters.departement.upper())
+    if filters.domaine:
+        published = published.filter(Exists(Offer.objects.filter(activator=OuterRef("pk"), domain=filters.domaine)))
+    if filters.type:
+        published = published.filter(kind=filters.type)
+    if filters.categorie:
+        published = published.filter(category=filters.categorie)
+    if filters.updated_since:
+        since = filters.updated_since
+        if timezone.is_naive(since):
+            since = timezone.make_aware(since)
+        published = published.filter(updated_at__gte=since)
+    return published.select_related("region").order_by("name", "pk")
+
+
 @router.get(
     "/francenum/activateurs",
     operation_id="francenum_open_data",
     auth=open_data(),
     response={200: OpenDataPage, **ERRORS},
     summary="Liste ouverte des activateurs France Num",
-    description="Les colonnes du fichier de données ouvertes (/activateurs/open-data.csv), par pages. Ouvert sans "
-    "clé (quota par adresse IP) ; avec une clé, le quota de la clé s’applique.",
+    description="Les colonnes du fichier de données ouvertes (/activateurs/open-data.csv), par pages, triées par "
+    "nom. Filtres facultatifs, qui se combinent : région ou département du siège, domaine de l’offre, type, "
+    "catégorie, et `updated_since` pour ne relire que les fiches changées depuis une date (une fiche retirée de "
+    "l’annuaire disparaît de la liste). Ouvert sans clé (quota par adresse IP) ; avec une clé, le quota de la clé "
+    "s’applique.",
     openapi_extra={"x-optional-key": True},
 )
-def francenum_open_data(request, page: Query[Page]):
-    rows = opendata.cached_rows()
+def francenum_open_data(request, page: Query[Page], filters: Query[OpenDataFilters]):
     start = (page.page - 1) * page.size
-    return {"count": len(rows), "results": rows[start : start + page.size]}
+    if not filters.any():
+        rows = opendata.cached_rows()
+        return {"count": len(rows), "results": rows[start : start + page.size]}
+    published = _filtered(filters)
+    return {
+        "count": published.count(),
+        "results": [opendata.row(activator) for activator in published[start : start + page.size]],
+    }
 
 
 def _profiles():
