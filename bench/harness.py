@@ -137,6 +137,7 @@ class Platform:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONPATH": str(ROOT),
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "API_KEY_HMAC_SECRET": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": HOST,
             "SITE_URL": self.base_url,
             "SECURE_SSL_REDIRECT": "false",
