@@ -66,8 +66,12 @@ class SentVerification:
 # Email verification (sign-up step 3-4, change of address) ------------------------------------------------------
 
 
-def send_verification(*, email: str, purpose: VerificationPurpose, user: User | None = None) -> EmailVerification:
-    """Email a new code and link to `email`; raise VerificationError beyond the hourly limit."""
+def send_verification(
+    *, email: str, purpose: VerificationPurpose, user: User | None = None, link_name: str | None = None
+) -> EmailVerification:
+    """Email a new code and link to `email`; raise VerificationError beyond the hourly limit. `link_name` is the URL
+    name (taking `public_id` and `token`) the link opens, for a service whose own sign-up goes on after the address
+    is verified; by default, the accounts app's."""
     email = UserManager.normalize_email(email)
     now = timezone.now()
     sent_last_hour = EmailVerification.objects.filter(
@@ -88,7 +92,10 @@ def send_verification(*, email: str, purpose: VerificationPurpose, user: User | 
     )
     verification.set_secrets(code=code, token=token)
     verification.save()
-    link_name = "accounts:signup_verify_link" if purpose == VerificationPurpose.SIGNUP else "accounts:email_verify_link"
+    if link_name is None:
+        link_name = (
+            "accounts:signup_verify_link" if purpose == VerificationPurpose.SIGNUP else "accounts:email_verify_link"
+        )
     queue_email(
         to=[email],
         template=f"accounts/emails/verify_{purpose}",

@@ -25,6 +25,7 @@ ACCESS = {
     "activateurs:start": Access(EVERYONE),
     "activateurs:signup_email": Access(EVERYONE),
     "activateurs:signup_code": Access(EVERYONE),
+    "activateurs:signup_link": Access(EVERYONE, target="accounts.verification_link"),
     "activateurs:signup_password": Access(EVERYONE),
     "activateurs:signup_identity": Access(SIGNED_IN),
     "activateurs:structure": Access(SIGNED_IN),

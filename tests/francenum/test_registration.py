@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from relais.accounts.models import User
@@ -70,6 +71,30 @@ def create_account(client, email="nouvelle@pixel.fr"):
     )
     assert response["Location"] == reverse("activateurs:structure")
     return User.objects.get(email=email)
+
+
+def test_the_emailed_link_continues_the_activator_steps_in_another_browser(client, charter):
+    client.post(reverse("activateurs:signup_email"), {"email": "lien@pixel.fr"})
+    link = re.search(r"https?://\S+", Email.objects.latest("pk").text_body).group(0)
+    path = "/" + link.split("/", 3)[3]
+    assert path.startswith("/activateurs/devenir-activateur/lien/")
+    other_browser = Client()
+    response = other_browser.get(path)
+    assert response["Location"] == reverse("activateurs:signup_password")
+    response = other_browser.post(
+        reverse("activateurs:signup_password"), {"password1": PASSWORD, "password2": PASSWORD}
+    )
+    # No company step of the Portail: the activator's identity, then the structure.
+    assert response["Location"] == reverse("activateurs:signup_identity")
+
+
+def test_a_wrong_link_sends_back_to_the_first_step_with_a_message(client):
+    response = client.get(
+        reverse("activateurs:signup_link", kwargs={"public_id": "00000000-0000-0000-0000-000000000000", "token": "x"}),
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("activateurs:signup_email")
+    assert "Ce lien n'est pas valable" in page(response)
 
 
 def test_the_four_steps_end_to_end(client, charter, reviewer):

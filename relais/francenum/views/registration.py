@@ -5,6 +5,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from relais.accounts import forms as account_forms
@@ -21,6 +22,8 @@ from ..services import registration
 from .common import error_text
 
 SESSION_KEY = "francenum_signup_verification"
+# The emailed link brings the person back into these steps, not into the Portail's sign-up (company step).
+LINK_NAME = "activateurs:signup_link"
 STEPS = ("Création du compte", "Validation du compte", "Saisie des informations", "Acceptation de la charte et envoi")
 
 
@@ -89,7 +92,7 @@ def signup_email(request):
             email_taken = True
         else:
             try:
-                verification = accounts.send_verification(email=email, purpose=VerificationPurpose.SIGNUP)
+                verification = accounts.send_verification(email=email, purpose=VerificationPurpose.SIGNUP, link_name=LINK_NAME)
             except accounts.VerificationError as error:
                 form.add_error("email", str(error))
             else:
@@ -111,7 +114,9 @@ def signup_code(request):
     form = account_forms.VerificationCodeForm(None if resend else request.POST or None)
     if resend:
         try:
-            verification = accounts.send_verification(email=verification.email, purpose=VerificationPurpose.SIGNUP)
+            verification = accounts.send_verification(
+                email=verification.email, purpose=VerificationPurpose.SIGNUP, link_name=LINK_NAME
+            )
         except accounts.VerificationError as error:
             messages.error(request, str(error))
         else:
@@ -126,6 +131,22 @@ def signup_code(request):
         else:
             return redirect("activateurs:signup_password")
     return render(request, "francenum/register/code.html", {"form": form, "email": verification.email, **stepper(2)})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def signup_link(request, public_id, token):
+    """Step 2 by the emailed link, in any browser: the address is verified, the password comes next."""
+    try:
+        verification = accounts.check_link(public_id=public_id, token=token, purpose=VerificationPurpose.SIGNUP)
+    except accounts.VerificationError as error:
+        messages.error(request, str(error))
+        return redirect("activateurs:signup_email")
+    if accounts.email_is_taken(email=verification.email):
+        messages.info(request, "Votre adresse est vérifiée et votre compte existe : connectez-vous pour continuer.")
+        return redirect(f"{reverse('accounts:login')}?next={reverse('activateurs:start')}")
+    request.session[SESSION_KEY] = str(verification.public_id)
+    return redirect("activateurs:signup_password")
 
 
 @login_not_required
