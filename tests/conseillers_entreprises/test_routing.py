@@ -495,8 +495,8 @@ def test_constant_query_count_whatever_the_number_of_experts(territory, subject,
         MatchFilter.objects.create(expert=expert, excluded_naf_codes=["01"]).subjects.add(subject)
         absent(expert.users.get())
     establishment = Establishment.objects.select_related("company").get(pk=establishment_in(territory["lyon"]).pk)
-    # The place, the covering teams, their filters, their agents' absences.
-    with django_assert_max_num_queries(4):
+    # The place, the covering teams with their agents' absences, their filters.
+    with django_assert_max_num_queries(3):
         assert len(route_need(subject=subject, establishment=establishment).kept) == count
     with django_assert_max_num_queries(8):
         assert len(route_need(subject=subject, establishment=establishment, explain=True).kept) == count

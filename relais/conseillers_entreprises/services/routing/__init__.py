@@ -16,7 +16,9 @@ A team is kept when, in this order (the first failing rule is the one explained 
    keeps the need (alone in its institution, it is kept: its absent agents will still see the need).
 
 `route_need` decides, uncapped: rules 1–3 in one SQL query from the zones side (index on ``(zone_type, code)``),
-rules 4–8 in Python on the few teams it returns, in a constant number of queries. `explain_routing` (support's page
+which also tells whether each team's agents are all absent today; rules 4–8 in Python on the few teams it returns,
+in three queries whatever the directory (the place, the teams, their filters). On PostgreSQL the first two are
+prepared once per connection (relais.core.prepared): planning them cost more than running them. `explain_routing` (support's page
 only) looks at the other teams holding the subject in the region and tells, with the same rule functions, why each
 is left out: it never changes the kept teams.
 """
@@ -180,14 +182,16 @@ def route_need(*, subject: Subject, establishment, answers=None, explain: bool =
     routing also carries support's explanation (`explain_routing`), computed apart from the decision.
     """
     need = routed_need(subject=subject, establishment=establishment, answers=answers)
-    candidates = team_queries.covering_teams(subject_id=subject.pk, place=need.place)
+    candidates = team_queries.covering_teams(subject_id=subject.pk, place=need.place, today=need.facts.today)
     rules = _CompanyRules(candidates, need)
     passing = [expert for expert in candidates if rules.exclusion(expert) is None]
     # Absence only decides between teams of one institution: a team alone in its institution is kept anyway.
     per_institution = Counter(expert.antenne.institution_id for expert in passing)
-    absent = team_queries.all_absent_ids(
-        [expert for expert in passing if per_institution[expert.antenne.institution_id] > 1], today=need.facts.today
-    )
+    absent = {
+        expert.pk
+        for expert in passing
+        if expert.all_absent and per_institution[expert.antenne.institution_id] > 1
+    }
     present = {expert.antenne.institution_id for expert in passing if expert.pk not in absent}
     routing = Routing(
         kept=_sorted(expert for expert in passing if _absence_exclusion(expert, absent, present) is None),

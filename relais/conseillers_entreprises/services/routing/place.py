@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from relais.core import prepared
+
 from ...enums import ZoneType
 
 # The commune, its parent when it is a municipal arrondissement (Paris, Lyon, Marseille), the EPCI of either, the
@@ -83,6 +85,6 @@ def place_of(establishment) -> Place:
     else:
         return Place()
     with connection.cursor() as cursor:
-        cursor.execute(_PLACE_SQL.format(key=key), [value])
+        prepared.execute(cursor, f"routing_place_by_{key}", _PLACE_SQL.format(key=key), [value])
         row = cursor.fetchone()
     return Place(*(value or "" for value in row)) if row else Place()

@@ -15,6 +15,8 @@ from collections import defaultdict
 
 from django.db import connection
 
+from relais.core import prepared
+
 from ...enums import TerritorialLevel, ZoneType
 from ...models import Antenne, Expert, Institution, MatchFilter, SubjectAnswerFilter
 from .place import Place
@@ -30,8 +32,13 @@ _COVERING = """
     UNION
     SELECT team.id FROM conseillers_entreprises_antenne national
     JOIN conseillers_entreprises_expert team ON team.antenne_id = national.id
-    WHERE national.territorial_level = %s AND NOT team.has_own_zones
+    WHERE national.territorial_level = '{national}' AND NOT team.has_own_zones
 """
+
+# A constant of the code, written in the text rather than passed: a statement prepared once (relais.core.prepared)
+# is planned for any value of its parameters, and the planner would then expect half the antennes to be national.
+_NATIONAL = TerritorialLevel.NATIONAL.value
+assert _NATIONAL.isalpha()
 
 # The team holds the subject through its own institution's offer (unique indexes on (institution, subject) and
 # on expertsubject.expert_id).
@@ -65,8 +72,20 @@ JOIN conseillers_entreprises_institution institution ON institution.id = antenne
 """
 
 # Few joins: PostgreSQL plans this query on every call, and its planning time grows fast with the joined tables.
+# Whether the team has agents, all of them absent on the given day (a team without agents is not absent).
+_ALL_ABSENT = """(
+    EXISTS (SELECT 1 FROM conseillers_entreprises_expert_users member WHERE member.expert_id = expert.id)
+    AND NOT EXISTS (
+        SELECT 1 FROM conseillers_entreprises_expert_users member
+        WHERE member.expert_id = expert.id AND NOT EXISTS (
+            SELECT 1 FROM conseillers_entreprises_absence absence
+            WHERE absence.user_id = member.user_id AND absence.starts_on <= %s AND absence.ends_on >= %s
+        )
+    )
+)"""
+
 _COVERING_TEAMS_SQL = f"""
-SELECT {_SELECT}
+SELECT {_SELECT}, {_ALL_ABSENT}
 FROM ({{covering}}) covering
 JOIN conseillers_entreprises_expert expert ON expert.id = covering.id
 JOIN conseillers_entreprises_antenne antenne ON antenne.id = expert.antenne_id
@@ -106,20 +125,28 @@ _REGION_ZONE = """
 """
 
 
+# A place has at most this many zone codes (commune, parent commune, EPCI, department, region): the condition
+# always has this many terms, the last code repeated, so that its text, prepared once, serves every place.
+_PLACE_CODES = 5
+
+
 def _place_condition(place: Place) -> tuple[str, list]:
     pairs = place.codes
-    condition = " OR ".join(["(zone.zone_type = %s AND zone.code = %s)"] * len(pairs)) or "1 = 0"
+    if not pairs:
+        return "1 = 0", []
+    pairs = pairs + [pairs[-1]] * (_PLACE_CODES - len(pairs))
+    condition = " OR ".join(["(zone.zone_type = %s AND zone.code = %s)"] * len(pairs))
     return condition, [value for pair in pairs for value in pair]
 
 
 def _covering(place: Place) -> tuple[str, list]:
     condition, params = _place_condition(place)
-    return _COVERING.format(zone=condition), [*params, *params, TerritorialLevel.NATIONAL.value]
+    return _COVERING.format(zone=condition, national=_NATIONAL), [*params, *params]
 
 
 def _region_covering(place: Place) -> tuple[str, list]:
     if not place.is_known:
-        return _COVERING.format(zone="1 = 0"), [TerritorialLevel.NATIONAL.value]
+        return _COVERING.format(zone="1 = 0", national=_NATIONAL), []
     region = place.region_code
     params = [
         ZoneType.REGION.value,
@@ -131,7 +158,7 @@ def _region_covering(place: Place) -> tuple[str, list]:
         ZoneType.COMMUNE.value,
         region,
     ]
-    return _COVERING.format(zone=_REGION_ZONE), [*params, *params, TerritorialLevel.NATIONAL.value]
+    return _COVERING.format(zone=_REGION_ZONE, national=_NATIONAL), [*params, *params]
 
 
 _CONVERTERS: dict[tuple, list] = {}
@@ -160,10 +187,10 @@ def _converted(values, fields) -> list:
     return converted
 
 
-def _experts_from(rows, *, flags: bool) -> list[Expert]:
+def _experts_from(rows, *, flags: tuple[str, ...] = ()) -> list[Expert]:
     """The teams with their antenne and institution, built from the columns of `_SELECT` as the ORM would (one
-    object per antenne and per institution, shared by their teams), and with `flags` the columns that follow:
-    `holds_subject` and `covers_place`."""
+    object per antenne and per institution, shared by their teams), and the boolean columns that follow set as the
+    attributes named by `flags` (`holds_subject` and `covers_place` are True unless read)."""
     built: list[dict] = [{}, {}, {}]
     experts = []
     for row in rows:
@@ -181,18 +208,27 @@ def _experts_from(rows, *, flags: bool) -> list[Expert]:
         expert, antenne, institution = objects
         Antenne.institution.field.set_cached_value(antenne, institution)
         Expert.antenne.field.set_cached_value(expert, antenne)
-        expert.holds_subject, expert.covers_place = (bool(v) for v in row[start:]) if flags else (True, True)
+        expert.holds_subject = expert.covers_place = True
+        for name, value in zip(flags, row[start:], strict=True):
+            setattr(expert, name, bool(value))
         experts.append(expert)
     return experts
 
 
-def covering_teams(*, subject_id: int, place: Place) -> list[Expert]:
-    """The active teams holding the subject through their institution whose territory covers the place: one query
-    whatever the size of the directory."""
+def covering_teams(*, subject_id: int, place: Place, today: datetime.date) -> list[Expert]:
+    """The active teams holding the subject through their institution whose territory covers the place, each with
+    `all_absent` (it has agents, all absent `today`): one query whatever the size of the directory."""
     covering, covering_params = _covering(place)
+    name = "routing_covering_teams" if place.codes else "routing_covering_teams_nowhere"
     with connection.cursor() as cursor:
-        cursor.execute(_COVERING_TEAMS_SQL.format(covering=covering), [*covering_params, subject_id])
-        return _experts_from(cursor.fetchall(), flags=False)
+        prepared.execute(
+            cursor, name, _COVERING_TEAMS_SQL.format(covering=covering), [today, today, *covering_params, subject_id]
+        )
+        return _experts_from(cursor.fetchall(), flags=("all_absent",))
+
+
+# The rules decided in SQL for support's explanation.
+_FLAGS = ("holds_subject", "covers_place")
 
 
 def _with_flags_params(*, subject_id: int, place: Place) -> tuple[str, list]:
@@ -209,7 +245,7 @@ def region_teams(*, subject_id: int, place: Place, limit: int) -> tuple[list[Exp
     params = [*flag_params, subject_id, *region_params]
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT {int(limit) + 1}", params)
-        teams = _experts_from(cursor.fetchall(), flags=True)
+        teams = _experts_from(cursor.fetchall(), flags=_FLAGS)
         if len(teams) <= limit:
             return teams, 0
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) candidates", params)
@@ -221,7 +257,7 @@ def one_team(*, expert_id: int, subject_id: int, place: Place) -> Expert | None:
     with connection.cursor() as cursor:
         cursor.execute(_ONE_TEAM_SQL.format(covering=covering), [*flag_params, expert_id])
         row = cursor.fetchone()
-    return _experts_from([row], flags=True)[0] if row else None
+    return _experts_from([row], flags=_FLAGS)[0] if row else None
 
 
 def _placeholders(values) -> str:
