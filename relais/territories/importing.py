@@ -24,12 +24,13 @@ class ImportResult:
     postal_codes_created: int = 0
     postal_codes_deleted: int = 0
     without_centre: list[str] = field(default_factory=list)
+    outlines: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.created} communes créées, {self.updated} mises à jour, {self.unchanged} inchangées ; "
             f"codes postaux : {self.postal_codes_created} ajoutés, {self.postal_codes_deleted} retirés ; "
-            f"{len(self.without_centre)} sans centre"
+            f"{len(self.without_centre)} sans centre ; {self.outlines} contours de départements"
         )
 
 
@@ -138,6 +139,9 @@ def import_referential(referential: Referential, progress: Progress = _no_progre
         code: {"name": name, "region_id": ids["region"][region_code]}
         for code, (name, region_code) in referential.departments.items()
     }
+    # A source without outlines (decoupage-administratif) keeps the stored ones.
+    for code, outline in referential.outlines.items():
+        wanted_departments[code]["outline"] = outline
     _upsert(Department, "insee_code", wanted_departments, departments)
     ids["department"] = {code: department.pk for code, department in departments.items()}
 
@@ -148,7 +152,7 @@ def import_referential(referential: Referential, progress: Progress = _no_progre
 
     communes = {commune.insee_code: commune for commune in Commune.objects.all()}
     _locate_new_communes(referential.communes, communes)
-    result = ImportResult()
+    result = ImportResult(outlines=len(referential.outlines))
     # Communes before arrondissements, whose parent must have an id.
     for kind in (CommuneKind.COMMUNE, CommuneKind.ARRONDISSEMENT):
         wanted = {}

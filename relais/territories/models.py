@@ -20,6 +20,9 @@ class Department(models.Model):
     insee_code = models.CharField("code INSEE", max_length=3, unique=True)
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, related_name="departments")
+    # Closed rings of [longitude, latitude], outer rings counterclockwise and holes clockwise, simplified for a map
+    # of France; the borders shared with the neighbours have the same points on both sides.
+    outline = models.JSONField("contour simplifié", default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = "département"

