@@ -238,20 +238,33 @@ def _verification_page(request, *, verification, session_key: str, done_url: str
     return render(request, template, {"form": form, "email": verification.email})
 
 
-@login_not_required
-@require_http_methods(["GET"])
-def signup_verify_link(request, public_id, token):
-    """Step 4 by the emailed link; also the way back to a sign-up left before the password."""
-    try:
-        verification = services.check_link(public_id=public_id, token=token, purpose=VerificationPurpose.SIGNUP)
-    except services.VerificationError as error:
-        messages.error(request, str(error))
-        return redirect("accounts:signup")
-    if services.email_is_taken(email=verification.email):
-        messages.info(request, "Votre adresse est vérifiée et votre compte existe : connectez-vous pour continuer.")
-        return redirect("accounts:login")
-    request.session[SIGNUP_SESSION_KEY] = str(verification.public_id)
-    return redirect("accounts:signup_password")
+def signup_link_view(*, session_key: str, restart: str, password_step: str, then: str | None = None):
+    """The view of an emailed sign-up link, for this app's sign-up and for a service's own steps (France Num): the
+    address verified, the person goes on to `password_step` in this browser, whichever one opened the link; an
+    invalid link goes back to `restart`; an address that has an account meanwhile signs in, then goes to `then`."""
+
+    @login_not_required
+    @require_http_methods(["GET"])
+    def view(request, public_id, token):
+        try:
+            verification = services.check_link(public_id=public_id, token=token, purpose=VerificationPurpose.SIGNUP)
+        except services.VerificationError as error:
+            messages.error(request, str(error))
+            return redirect(restart)
+        if services.email_is_taken(email=verification.email):
+            messages.info(request, "Votre adresse est vérifiée et votre compte existe : connectez-vous pour continuer.")
+            login = reverse("accounts:login")
+            return redirect(f"{login}?{urlencode({'next': reverse(then)})}" if then else login)
+        request.session[session_key] = str(verification.public_id)
+        return redirect(password_step)
+
+    return view
+
+
+# Step 4 by the emailed link; also the way back to a sign-up left before the password.
+signup_verify_link = signup_link_view(
+    session_key=SIGNUP_SESSION_KEY, restart="accounts:signup", password_step="accounts:signup_password"
+)
 
 
 @login_not_required

@@ -88,6 +88,14 @@ def test_the_emailed_link_continues_the_activator_steps_in_another_browser(clien
     assert response["Location"] == reverse("activateurs:signup_identity")
 
 
+def test_a_link_opened_once_the_account_exists_signs_in_then_resumes_the_steps(client, charter):
+    client.post(reverse("activateurs:signup_email"), {"email": "deja@pixel.fr"})
+    link = re.search(r"https?://\S+", Email.objects.latest("pk").text_body).group(0)
+    User.objects.create_user(email="deja@pixel.fr", password=PASSWORD)
+    response = Client().get("/" + link.split("/", 3)[3])
+    assert response["Location"] == f"{reverse('accounts:login')}?next=%2Factivateurs%2Fdevenir-activateur%2F"
+
+
 def test_a_wrong_link_sends_back_to_the_first_step_with_a_message(client):
     response = client.get(
         reverse("activateurs:signup_link", kwargs={"public_id": "00000000-0000-0000-0000-000000000000", "token": "x"}),

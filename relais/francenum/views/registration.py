@@ -5,11 +5,11 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from relais.accounts import forms as account_forms
 from relais.accounts import services as accounts
+from relais.accounts import views as account_views
 from relais.accounts.enums import VerificationPurpose
 from relais.accounts.middleware import allowed_during_account_setup
 from relais.accounts.models import EmailVerification
@@ -92,7 +92,9 @@ def signup_email(request):
             email_taken = True
         else:
             try:
-                verification = accounts.send_verification(email=email, purpose=VerificationPurpose.SIGNUP, link_name=LINK_NAME)
+                verification = accounts.send_verification(
+                    email=email, purpose=VerificationPurpose.SIGNUP, link_name=LINK_NAME
+                )
             except accounts.VerificationError as error:
                 form.add_error("email", str(error))
             else:
@@ -133,20 +135,13 @@ def signup_code(request):
     return render(request, "francenum/register/code.html", {"form": form, "email": verification.email, **stepper(2)})
 
 
-@login_not_required
-@require_http_methods(["GET"])
-def signup_link(request, public_id, token):
-    """Step 2 by the emailed link, in any browser: the address is verified, the password comes next."""
-    try:
-        verification = accounts.check_link(public_id=public_id, token=token, purpose=VerificationPurpose.SIGNUP)
-    except accounts.VerificationError as error:
-        messages.error(request, str(error))
-        return redirect("activateurs:signup_email")
-    if accounts.email_is_taken(email=verification.email):
-        messages.info(request, "Votre adresse est vérifiée et votre compte existe : connectez-vous pour continuer.")
-        return redirect(f"{reverse('accounts:login')}?next={reverse('activateurs:start')}")
-    request.session[SESSION_KEY] = str(verification.public_id)
-    return redirect("activateurs:signup_password")
+# Step 2 by the emailed link, in any browser: the address is verified, the password comes next.
+signup_link = account_views.signup_link_view(
+    session_key=SESSION_KEY,
+    restart="activateurs:signup_email",
+    password_step="activateurs:signup_password",
+    then="activateurs:start",
+)
 
 
 @login_not_required
