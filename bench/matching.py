@@ -15,10 +15,12 @@ missions starting from 3 months ago to 6 months ahead; all candidates confirmed 
 validated.
 
 Measured on the code the product runs: `rebuild_pairs()` (the `rebuild_matches` command), one candidate's
-`update_candidate_pairs` and one structure's `update_structure_pairs` (the tasks run after each change; median of
-`--samples`), and the structure's list page `/conseiller-numerique/structures/<id>/` through Django's test client
-as a member of the structure (p95 and the number of queries, which must not depend on the structure). Last line:
-`RESULT rebuild_s=… candidate_update_ms=… structure_update_ms=… list_p95_ms=… pairs=…`.
+`update_candidate_pairs` after a move and a new radius, one structure's `update_structure_pairs` after a move to
+another structure's commune and after its move back, and with nothing to change (the tasks run after each change;
+medians of `--samples` each), and the structure's list page `/conseiller-numerique/structures/<id>/` through
+Django's test client as a member of the structure (p95 and the number of queries, which must not depend on the
+structure). Last line: `RESULT rebuild_s=… candidate_update_ms=… structure_update_ms=… structure_unchanged_ms=…
+list_p95_ms=… pairs=…`.
 """
 
 import argparse
@@ -274,31 +276,46 @@ def main() -> None:
         rebuild_s = time.perf_counter() - started
         print(f"rebuild_pairs : {pairs} paires en {rebuild_s:.1f} s", flush=True)
 
+        from relais.territories.models import Commune
+
+        def place(commune_id: int) -> dict:
+            commune = Commune.objects.select_related("department").get(pk=commune_id)
+            return {
+                "commune": commune,
+                "latitude": commune.latitude,
+                "longitude": commune.longitude,
+                "territory": matching.territory_of(commune.department.insee_code),
+            }
+
         candidate_ids = rng.sample(list(Candidate.objects.values_list("id", flat=True)), args.samples)
         commune_ids = list(Candidate.objects.values_list("commune_id", flat=True)[:5000])
         candidate_times = []
         for candidate_id in candidate_ids:
-            commune_id = rng.choice(commune_ids)
-            from relais.territories.models import Commune
-
-            commune = Commune.objects.get(pk=commune_id)
             Candidate.objects.filter(pk=candidate_id).update(
-                commune=commune,
-                latitude=commune.latitude,
-                longitude=commune.longitude,
-                max_distance_km=rng.choice(Distance.values),
+                max_distance_km=rng.choice(Distance.values), **place(rng.choice(commune_ids))
             )
             candidate_times.append(timed(matching.update_candidate_pairs, candidate_id))
+        # A structure moves to the commune of another structure (its pairs change), then back to its own (the list
+        # pages below read the structures where they were); both recomputations timed. Then a recomputation with
+        # nothing to change (a change of the mission's date, of the posts granted).
         structure_ids = rng.sample(list(HostStructure.objects.values_list("id", flat=True)), args.samples)
-        structure_times = [timed(matching.update_structure_pairs, structure_id) for structure_id in structure_ids]
+        structure_communes = list(HostStructure.objects.values_list("commune_id", flat=True))
+        structure_times, unchanged_times = [], []
+        for structure_id in structure_ids:
+            home = HostStructure.objects.values_list("commune_id", flat=True).get(pk=structure_id)
+            for commune_id in (rng.choice(structure_communes), home):
+                HostStructure.objects.filter(pk=structure_id).update(**place(commune_id))
+                structure_times.append(timed(matching.update_structure_pairs, structure_id))
+            unchanged_times.append(timed(matching.update_structure_pairs, structure_id))
         print(
-            f"mise à jour d'un candidat : médiane {statistics.median(candidate_times):.1f} ms, "
-            f"max {max(candidate_times):.1f} ms",
+            f"mise à jour d'un candidat (déplacé, nouveau rayon) : médiane "
+            f"{statistics.median(candidate_times):.1f} ms, max {max(candidate_times):.1f} ms",
             flush=True,
         )
         print(
-            f"mise à jour d'une structure : médiane {statistics.median(structure_times):.1f} ms, "
-            f"max {max(structure_times):.1f} ms",
+            f"mise à jour d'une structure (déplacée, puis revenue) : médiane {statistics.median(structure_times):.1f} "
+            f"ms, max {max(structure_times):.1f} ms ; sans changement : médiane "
+            f"{statistics.median(unchanged_times):.1f} ms, max {max(unchanged_times):.1f} ms",
             flush=True,
         )
 
@@ -328,7 +345,8 @@ def main() -> None:
         print(f"paires stockées : {MatchPair.objects.count()}")
         print(
             f"RESULT rebuild_s={rebuild_s:.1f} candidate_update_ms={statistics.median(candidate_times):.1f} "
-            f"structure_update_ms={statistics.median(structure_times):.1f} list_p95_ms={p95:.1f} pairs={pairs}"
+            f"structure_update_ms={statistics.median(structure_times):.1f} "
+            f"structure_unchanged_ms={statistics.median(unchanged_times):.1f} list_p95_ms={p95:.1f} pairs={pairs}"
         )
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)

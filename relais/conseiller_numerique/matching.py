@@ -6,16 +6,17 @@ their communes' centres is at most the candidate's maximum distance ("toute la F
 candidate is available by the mission's start (by today once the mission has started).
 
 Only the part that does not move with the calendar is stored: `MatchPair` holds the pairs within radius, for
-candidates with a radius. The date part and the candidates of "toute la France" (tens of millions of pairs, all
-decided by the territory alone) are applied when a structure's list is read (`Candidate.objects.matching_structure`).
-A change of a candidate or a structure recomputes that one's pairs (`update_candidate_pairs`,
-`update_structure_pairs`, run by tasks); `rebuild_pairs` recomputes them all.
+candidates with a radius, with their distance (a structure's list reads them nearest first from an index). The date
+part and the candidates of "toute la France" (tens of millions of pairs, all decided by the territory alone) are
+applied when a structure's list is read (`Candidate.objects.matching_parts`). A change of a candidate or a structure
+recomputes that one's pairs (`update_candidate_pairs`, `update_structure_pairs`, run by tasks) and writes only the
+differences; `rebuild_pairs` recomputes them all.
 
-The distance test is decided in one place, the SQL statement of `_insert_pairs`, for the full rebuild and for
-the incremental updates alike: the database joins each candidate with the structures of their territory inside a
+The distance test is decided in one place, the SQL query of `_pairs_sql`, for the full rebuild and for the
+incremental updates alike: the database joins each candidate with the structures of their territory inside a
 latitude/longitude box that holds their radius (an index range on the structures' latitude), computes the haversine
 distance and keeps those at most the radius (at the radius exactly, it matches). Doing it in the database keeps the
-tens of millions of pairs of a national rebuild out of Python.
+millions of pairs of a national rebuild out of Python.
 """
 
 import math
@@ -34,11 +35,21 @@ BOX_MARGIN = 1e-6
 # Parameters typed for PostgreSQL, which would otherwise compute with slow `numeric` values.
 R, K, M = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin"))
 OVERSEAS_PREFIXES = ("97", "98")
+# What the stored pairs read of a candidate and of a structure (`_pairs_sql`): a change of anything else (the
+# availability date, the mission's start, the posts granted) leaves them as they are, and needs no recomputation.
+CANDIDATE_INPUTS = ("status", "confirmed_at", "territory", "latitude", "longitude", "max_distance_km")
+STRUCTURE_INPUTS = ("status", "territory", "latitude", "longitude")
 
 
 def territory_of(department_code: str) -> str:
     """Metropolitan France (Corsica included) is one territory; each overseas département or collectivity its own."""
     return department_code if department_code.startswith(OVERSEAS_PREFIXES) else METROPOLE
+
+
+def pair_inputs(instance: Candidate | HostStructure) -> tuple:
+    """The values of `instance` its pairs depend on: when they have not changed, its pairs have not either."""
+    names = CANDIDATE_INPUTS if isinstance(instance, Candidate) else STRUCTURE_INPUTS
+    return tuple(getattr(instance, name) for name in names)
 
 
 def distance_sql(lat_a: str, lon_a: str, lat_b: str, lon_b: str) -> str:
@@ -68,24 +79,27 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
         return cursor.fetchone()[0]
 
 
-def _sql(where: str) -> str:
-    pair, candidate, structure = (model._meta.db_table for model in (MatchPair, Candidate, HostStructure))
+def _pairs_sql(where: str, *, structures: str | None = None) -> str:
+    """The pairs within radius, `candidate_id, structure_id, distance_km`: the rule's one decision. `structures`: a
+    table to read the structures from instead of theirs (the rebuild's narrow copy, same columns)."""
+    candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
     # Longitude half-width of a box of r km around latitude φ: r / (km per degree × cos(|φ| + r/km per degree)),
     # the widest point of the box; capped at 89° of latitude (no commune is that close to a pole).
+    half_width = (
+        f"(c.max_distance_km / ({K} * COS(RADIANS(CASE WHEN ABS(c.latitude) + c.max_distance_km / {K} > 89 THEN 89"
+        f" ELSE ABS(c.latitude) + c.max_distance_km / {K} END))) + {M})"
+    )
     return f"""
-        INSERT INTO {pair} (candidate_id, structure_id)
-        SELECT candidate_id, structure_id FROM (
-            SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance
+        SELECT candidate_id, structure_id, distance_km FROM (
+            SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km
             FROM {candidate} c
             JOIN {structure} s
               ON s.territory = c.territory
              AND s.status = %(validated)s
              AND s.latitude BETWEEN c.latitude - c.max_distance_km / {K} - {M}
                                 AND c.latitude + c.max_distance_km / {K} + {M}
-             AND ABS(s.longitude - c.longitude) <= c.max_distance_km / ({K} * COS(RADIANS(
-                     CASE WHEN ABS(c.latitude) + c.max_distance_km / {K} > 89 THEN 89
-                          ELSE ABS(c.latitude) + c.max_distance_km / {K} END))) + {M}
+             AND s.longitude BETWEEN c.longitude - {half_width} AND c.longitude + {half_width}
             WHERE c.status = %(available)s
               AND c.confirmed_at IS NOT NULL
               AND c.max_distance_km > 0
@@ -93,12 +107,12 @@ def _sql(where: str) -> str:
               AND s.longitude IS NOT NULL
               {where}
         ) AS candidate_pairs
-        WHERE distance <= radius
+        WHERE distance_km <= radius
     """
 
 
-def _insert_pairs(where: str = "", **params) -> int:
-    values = {
+def _params(**params) -> dict:
+    return {
         "radius": EARTH_RADIUS_KM,
         "validated": StructureStatus.VALIDATED,
         "available": CandidateStatus.AVAILABLE,
@@ -106,70 +120,195 @@ def _insert_pairs(where: str = "", **params) -> int:
         "margin": BOX_MARGIN,
         **params,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(where), values)
-        return cursor.rowcount
+
+
+COLUMNS = "candidate_id, structure_id, distance_km"
 
 
 def rebuild_pairs() -> int:
-    """Recompute every pair from scratch; returns how many there are. The table's indexes are dropped during the
-    insert and built again after it, at once (far faster than maintaining them row by row); the transaction hides
-    the work from the readers, who see the former pairs until it commits (PostgreSQL; SQLite writes them as they
-    come)."""
-    table = MatchPair._meta.db_table
-    constraints, indexes = MatchPair._meta.constraints, MatchPair._meta.indexes
+    """Recompute every pair from scratch; returns how many there are. Readers see the former pairs until the new
+    ones are complete (one transaction); the incremental updates that come meanwhile wait for it, then apply."""
     if connection.vendor != "postgresql":
-        with transaction.atomic():
-            MatchPair.objects.all().delete()
-            return _insert_pairs()
-    with transaction.atomic(), connection.schema_editor(atomic=False) as editor:
+        return _rebuild_sqlite()
+    count = _rebuild_postgresql()
+    if not connection.in_atomic_block:
+        # The visibility map of the new table (a vacuum cannot run in a transaction): a structure's list and its
+        # count then read its pairs from the index alone, never from the table where they lie one per page.
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {table}")
-        for constraint in constraints:
-            editor.remove_constraint(MatchPair, constraint)
-        for index in indexes:
-            editor.remove_index(MatchPair, index)
-        count = _insert_pairs()
-        for constraint in constraints:
-            editor.add_constraint(MatchPair, constraint)
-        for index in indexes:
-            editor.add_index(MatchPair, index)
-        with connection.cursor() as cursor:
-            # Fresh statistics for the planner at once (autovacuum would take its time after a bulk reload): a
-            # structure's list must be read from its pairs' index.
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"VACUUM {MatchPair._meta.db_table}")
     return count
+
+
+STRUCTURES_COPY = "cn_rebuild_structures"
+
+
+def _copy_structures(cursor) -> str:
+    """A temporary copy of the structures' columns the rule reads, indexed on (territory, status, latitude,
+    longitude): each candidate's box is then one range of that index with the longitude checked in the index,
+    where the structures' own index (down to the latitude) would hand over a band across the whole territory, each
+    row fetched for its longitude. Returns its name."""
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STRUCTURES_COPY} AS"
+        f" SELECT id, territory, status, latitude, longitude FROM {HostStructure._meta.db_table}"
+    )
+    cursor.execute(
+        f"CREATE INDEX {STRUCTURES_COPY}_place ON {STRUCTURES_COPY} (territory, status, latitude, longitude)"
+    )
+    cursor.execute(f"ANALYZE {STRUCTURES_COPY}")
+    return STRUCTURES_COPY
+
+
+def _rebuild_sqlite() -> int:
+    """Emptied (SQLite's truncation), the secondary index dropped, the pairs inserted, the index built at once: far
+    faster than maintaining it row by row. Readers keep their snapshot of the former pairs (WAL)."""
+    table = MatchPair._meta.db_table
+    editor = connection.schema_editor()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        for index in MatchPair._meta.indexes:
+            cursor.execute(f"DROP INDEX {editor.quote_name(index.name)}")
+        structures = _copy_structures(cursor)
+        cursor.execute(f"INSERT INTO {table} ({COLUMNS}) {_pairs_sql('', structures=structures)}", _params())
+        count = cursor.rowcount
+        cursor.execute(f"DROP TABLE {structures}")
+        for index in MatchPair._meta.indexes:
+            cursor.execute(str(index.create_sql(MatchPair, editor)))
+    return count
+
+
+def _rebuild_postgresql() -> int:
+    """Built into a new table, indexed at once, then put in the place of the former one at the commit: readers
+    read the former pairs all along (they wait only for the final swap, a few milliseconds), the incremental updates
+    wait (EXCLUSIVE lock: reads pass, writes wait) and then apply to the new table."""
+    table = MatchPair._meta.db_table
+    build = f"{table}_build"
+    editor = connection.schema_editor()
+    key_columns = ", ".join(editor.quote_name(field.column) for field in MatchPair._meta.pk_fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Each index sorted in memory whatever the server's default; no wait for the disk at the commit (derived
+        # data: a crash in that instant loses a rebuild, not a fact).
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'", [table])
+        (primary_key,) = cursor.fetchone()
+        cursor.execute(f"CREATE TABLE {build} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)")
+        structures = _copy_structures(cursor)
+        cursor.execute(f"INSERT INTO {build} ({COLUMNS}) {_pairs_sql('', structures=structures)}", _params())
+        count = cursor.rowcount
+        cursor.execute(f"DROP TABLE {structures}")
+        cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {build}_pkey PRIMARY KEY ({key_columns})")
+        indexes = [(index, index.clone()) for index in MatchPair._meta.indexes]
+        for index, building in indexes:
+            building.name = f"{index.name}_build"
+            statement = building.create_sql(MatchPair, editor)
+            statement.rename_table_references(table, build)
+            cursor.execute(str(statement))
+        cursor.execute(f"ANALYZE {build}")
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(f"ALTER TABLE {build} RENAME TO {table}")
+        cursor.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {build}_pkey TO {primary_key}")
+        for index, building in indexes:
+            cursor.execute(f"ALTER INDEX {building.name} RENAME TO {index.name}")
+    return count
+
+
+def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
+    """Make the stored pairs of one candidate or one structure (`scope`: the column) those the rule computes now:
+    delete the pairs gone, insert the new ones, correct the distances that moved, and write nothing when nothing
+    changed. Returns how many pairs it has."""
+    table = MatchPair._meta.db_table
+    wanted = _pairs_sql(where)
+    values = _params(scope_id=scope_id, **params)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The writer's lock first: the statement below reads the table before writing it, and a reader's lock
+            # held while waiting for a rebuild would block the rebuild's swap (a deadlock).
+            cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
+            # One statement: the pairs wanted and the pairs stored, compared once (a hash join), and only the
+            # differences written.
+            cursor.execute(
+                f"""
+                WITH wanted AS MATERIALIZED ({wanted}),
+                stored AS MATERIALIZED (SELECT {COLUMNS} FROM {table} WHERE {scope} = %(scope_id)s),
+                diff AS MATERIALIZED (
+                    SELECT COALESCE(w.candidate_id, s.candidate_id) AS candidate_id,
+                           COALESCE(w.structure_id, s.structure_id) AS structure_id,
+                           w.distance_km AS wanted_km, s.distance_km AS stored_km
+                    FROM wanted w
+                    FULL JOIN stored s ON s.candidate_id = w.candidate_id AND s.structure_id = w.structure_id
+                    WHERE w.distance_km IS DISTINCT FROM s.distance_km
+                ),
+                gone AS (
+                    DELETE FROM {table} p USING diff d
+                    WHERE d.wanted_km IS NULL AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
+                ),
+                moved AS (
+                    UPDATE {table} p SET distance_km = d.wanted_km FROM diff d
+                    WHERE d.wanted_km IS NOT NULL AND d.stored_km IS NOT NULL
+                      AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
+                ),
+                added AS (
+                    INSERT INTO {table} ({COLUMNS})
+                    SELECT candidate_id, structure_id, wanted_km FROM diff WHERE stored_km IS NULL
+                    ON CONFLICT DO NOTHING
+                )
+                SELECT COUNT(*) FROM wanted
+                """,
+                values,
+            )
+            return cursor.fetchone()[0]
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted ({COLUMNS})")
+        cursor.execute("DELETE FROM temp.cn_pair_wanted")
+        cursor.execute(f"INSERT INTO temp.cn_pair_wanted ({COLUMNS}) {wanted}", values)
+        count = cursor.rowcount
+        cursor.execute(
+            f"""
+            DELETE FROM {table} WHERE {scope} = %(scope_id)s AND NOT EXISTS (
+                SELECT 1 FROM temp.cn_pair_wanted w
+                WHERE w.candidate_id = {table}.candidate_id AND w.structure_id = {table}.structure_id
+            )
+            """,
+            {"scope_id": scope_id},
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({COLUMNS}) SELECT {COLUMNS} FROM temp.cn_pair_wanted WHERE true
+            ON CONFLICT (candidate_id, structure_id) DO UPDATE SET distance_km = excluded.distance_km
+            WHERE distance_km <> excluded.distance_km
+            """
+        )
+        cursor.execute("DELETE FROM temp.cn_pair_wanted")
+        return count
 
 
 def update_candidate_pairs(candidate_id: int) -> int:
     """Recompute one candidate's pairs against the structures around them."""
-    with transaction.atomic():
-        MatchPair.objects.filter(candidate_id=candidate_id).delete()
-        return _insert_pairs("AND c.id = %(candidate_id)s", candidate_id=candidate_id)
+    return _replace_pairs("candidate_id", candidate_id, "AND c.id = %(scope_id)s")
 
 
 def update_structure_pairs(structure_id: int) -> int:
     """Recompute one structure's pairs against the candidates around it, each with their own radius: for each
     radius, the candidates of that radius in the structure's territory inside the latitude band of that radius
     (one range of the candidates' index each)."""
-    with transaction.atomic():
+    place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "territory").first()
+    if place is None or place[0] is None:
         MatchPair.objects.filter(structure_id=structure_id).delete()
-        place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "territory").first()
-        if place is None or place[0] is None:
-            return 0
-        latitude, territory = place
-        bands = " OR ".join(
-            f"(c.max_distance_km = {radius} AND c.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
-            f" AND CAST(%(north_{radius})s AS DOUBLE PRECISION))"
-            for radius in RADII
-        )
-        bounds = {}
-        for radius in RADII:
-            reach = radius / KM_PER_DEGREE + BOX_MARGIN
-            bounds[f"south_{radius}"], bounds[f"north_{radius}"] = latitude - reach, latitude + reach
-        return _insert_pairs(
-            f"AND s.id = %(structure_id)s AND c.territory = %(territory)s AND ({bands})",
-            structure_id=structure_id,
-            territory=territory,
-            **bounds,
-        )
+        return 0
+    latitude, territory = place
+    bands = " OR ".join(
+        f"(c.max_distance_km = {radius} AND c.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
+        f" AND CAST(%(north_{radius})s AS DOUBLE PRECISION))"
+        for radius in RADII
+    )
+    bounds = {}
+    for radius in RADII:
+        reach = radius / KM_PER_DEGREE + BOX_MARGIN
+        bounds[f"south_{radius}"], bounds[f"north_{radius}"] = latitude - reach, latitude + reach
+    return _replace_pairs(
+        "structure_id",
+        structure_id,
+        f"AND s.id = %(scope_id)s AND c.territory = %(territory)s AND ({bands})",
+        territory=territory,
+        **bounds,
+    )

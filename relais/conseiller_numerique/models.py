@@ -214,25 +214,30 @@ class Agent(models.Model):
 
 
 class MatchPair(models.Model):
-    """A (candidate, structure) pair within the candidate's radius, both eligible: the geographic part of the
-    matching rule, kept up to date incrementally. The date part depends on today and is applied when listing;
-    candidates of "toute la France" are never stored here (see matching.py)."""
+    """A (candidate, structure) pair within the candidate's radius, both eligible, with the distance between them:
+    the geographic part of the matching rule, kept up to date incrementally. The date part depends on today and is
+    applied when listing; candidates of "toute la France" are never stored here (see matching.py)."""
 
+    # (candidate, structure): unique, and a candidate's pairs (their recomputation, the cascade of a deletion) are
+    # a range of it. No surrogate id: a third index on millions of rows for nothing.
+    pk = models.CompositePrimaryKey("candidate", "structure")
     # No foreign-key constraint in the database: checking it for each of millions of rows would double the time of
     # a rebuild; the rows are written only by matching.py from existing rows, and deleted with them (CASCADE).
     candidate = models.ForeignKey(
-        Candidate, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        Candidate, on_delete=models.CASCADE, related_name="pairs", db_index=False, db_constraint=False
     )
     structure = models.ForeignKey(
-        HostStructure, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        HostStructure, on_delete=models.CASCADE, related_name="pairs", db_index=False, db_constraint=False
     )
+    # The great-circle distance the rule compared with the radius (matching.py computes it, nothing else writes it).
+    distance_km = models.FloatField("distance (km)")
 
     class Meta:
         verbose_name = "paire géographique"
         verbose_name_plural = "paires géographiques"
-        constraints = [models.UniqueConstraint(fields=["candidate", "structure"], name="cn_pair_unique")]
-        # (structure, candidate): a structure's list reads its candidates from the index alone.
-        indexes = [models.Index(fields=["structure", "candidate"], name="cn_pair_structure")]
+        # (structure, distance, candidate): a structure's list reads its nearest candidates from the index in order,
+        # and its recomputation finds its pairs there.
+        indexes = [models.Index(fields=["structure", "distance_km", "candidate"], name="cn_pair_nearest")]
 
     def __str__(self):
         return f"{self.candidate_id} → {self.structure_id}"

@@ -1,25 +1,31 @@
 """Reads of the service: who sees which candidates, structures and matches."""
 
 import datetime
+import math
 
 from django.db import models
-from django.db.models import F, FloatField, Value
+from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 from relais.territories.geometry import EARTH_RADIUS_KM
 
 from .enums import ALL_FRANCE, AgentKind, CandidateStatus, MatchStatus, StructureStatus
 
+# The distances (km) within which a page of candidates of "toute la France" is looked for, nearest first: each
+# twice the former, up to the size of metropolitan France.
+RINGS_KM = (5, 10, 20, 40, 80, 160, 320, 640)
+
 
 def distance_expression(latitude: float, longitude: float, *, prefix: str = ""):
     """Great-circle distance in SQL from a fixed point to each row's commune centre, for sorting and showing only:
-    whether a pair matches is decided once, in matching.py."""
-    lat, lon = Radians(F(f"{prefix}latitude")), Radians(F(f"{prefix}longitude"))
-    lat0, lon0 = Radians(Value(latitude)), Radians(Value(longitude))
-    half_dlat = Sin((lat - lat0) / Value(2.0))
-    half_dlon = Sin((lon - lon0) / Value(2.0))
-    inner = Power(half_dlat, 2) + Cos(lat0) * Cos(lat) * Power(half_dlon, 2)
-    return Value(2.0 * EARTH_RADIUS_KM) * ASin(Sqrt(inner), output_field=FloatField())
+    whether a pair matches is decided once, in matching.py. The same operations in the same order as
+    `matching.distance_sql`, so that a distance computed here equals the one stored with a pair."""
+    lat, lon = F(f"{prefix}latitude"), F(f"{prefix}longitude")
+    lat0, lon0 = Value(latitude), Value(longitude)
+    half_dlat = Sin(Radians(lat - lat0) / Value(2.0))
+    half_dlon = Sin(Radians(lon - lon0) / Value(2.0))
+    inner = Power(half_dlat, 2) + Cos(Radians(lat0)) * Cos(Radians(lat)) * Power(half_dlon, 2)
+    return Value(2.0) * Value(EARTH_RADIUS_KM) * ASin(Sqrt(inner), output_field=FloatField())
 
 
 class CandidateQuerySet(models.QuerySet):
@@ -35,37 +41,43 @@ class CandidateQuerySet(models.QuerySet):
 
     def matching_parts(self, structure, *, today: datetime.date) -> tuple[models.QuerySet, models.QuerySet]:
         """The candidates the rule lists for this structure, in two disjoint parts: the stored pairs within each
-        candidate's radius, and the candidates of "toute la France" of the same territory; both available in time
-        for the mission (by its start, or by today once it has started). Each nearest first."""
-        from .models import MatchPair
-
-        base = (
-            self.matchable()
-            .filter(available_from__lte=max(structure.mission_start, today))
+        candidate's radius (with the distance stored, nearest first along the pairs' index), and the candidates of
+        "toute la France" of the same territory; both available in time for the mission (by its start, or by today
+        once it has started). Each nearest first."""
+        base = self.matchable().filter(available_from__lte=max(structure.mission_start, today))
+        if structure.status != StructureStatus.VALIDATED:
+            return base.none(), base.none()
+        paired = (
+            base.filter(pairs__structure_id=structure.pk)
+            .annotate(distance=F("pairs__distance_km"))
+            .order_by("distance", "pk")
+        )
+        everywhere = (
+            base.filter(max_distance_km=ALL_FRANCE, territory=structure.territory)
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
-        if structure.status != StructureStatus.VALIDATED:
-            return base.none(), base.none()
-        paired = MatchPair.objects.filter(structure_id=structure.pk).values("candidate_id")
-        return (
-            base.filter(pk__in=paired),
-            base.filter(max_distance_km=ALL_FRANCE, territory=structure.territory),
-        )
+        return paired, everywhere
 
     def matching_structure(self, structure, *, today: datetime.date):
-        """Both parts of `matching_parts` in one queryset, nearest first."""
+        """Both parts of `matching_parts` in one queryset, nearest first (for a check or an explanation; the list
+        page reads the parts through `new_for_structure`)."""
         paired, everywhere = self.matching_parts(structure, today=today)
-        return (paired | everywhere).order_by("distance", "pk")
+        return (
+            self.filter(Q(pk__in=paired.values("pk")) | Q(pk__in=everywhere.values("pk")))
+            .annotate(distance=distance_expression(structure.latitude, structure.longitude))
+            .order_by("distance", "pk")
+        )
 
     def new_for_structure(self, structure, *, today: datetime.date) -> "NearestFirst":
         """The matching candidates the structure has not acted on yet, nearest first, as one sliceable list."""
         from .models import RecruitmentMatch
 
         acted = RecruitmentMatch.objects.filter(structure_id=structure.pk).exclude(status=MatchStatus.NEW)
-        return NearestFirst(
-            [part.exclude(pk__in=acted.values("candidate_id")) for part in self.matching_parts(structure, today=today)]
+        paired, everywhere = (
+            part.exclude(pk__in=acted.values("candidate_id")) for part in self.matching_parts(structure, today=today)
         )
+        return NearestFirst([paired, AroundPoint(everywhere, structure.latitude, structure.longitude)])
 
 
 class HostStructureQuerySet(models.QuerySet):
@@ -95,9 +107,9 @@ class RecruitmentMatchQuerySet(models.QuerySet):
 
 
 class NearestFirst:
-    """Disjoint querysets, each ordered by (distance, pk), read as one list in that order: a page asks each part
-    for the (distance, id) of its first rows only (a narrow sort, an index-driven query each), merges them, then
-    reads the page's candidates in one query."""
+    """Disjoint parts, each ordered by (distance, pk), read as one list in that order: a page asks each part for the
+    (distance, id) of its first rows only (a narrow sort, an index-driven query each), merges them, then reads the
+    page's candidates in one query. A part is a queryset annotated with `distance`, or an `AroundPoint`."""
 
     def __init__(self, parts: list, related: tuple = ()):
         self.parts, self.related = parts, related
@@ -120,8 +132,11 @@ class NearestFirst:
         start, stop = index.start or 0, index.stop
         keys = []
         for part in self.parts:
-            rows = part.values_list("distance", "pk")
-            keys.extend(rows[:stop] if stop is not None else rows)
+            if isinstance(part, AroundPoint):
+                keys.extend(part.first_keys(stop))
+            else:
+                rows = part.values_list("distance", "pk")
+                keys.extend(rows[:stop] if stop is not None else rows)
         keys = sorted(keys)[start:stop]
         if not keys:
             return []
@@ -133,3 +148,60 @@ class NearestFirst:
             row.distance = distance
             page.append(row)
         return page
+
+
+class AroundPoint:
+    """A queryset annotated with the `distance` from a point (computed, as for the candidates of "toute la France"),
+    read nearest first without computing the distance of every row: its count also counts, for each of `RINGS_KM`,
+    the rows of a box that lies within that distance of the point; the first rows of a page are then read inside
+    the smallest ring known to hold enough of them (their box, then their distance). Exact: every row beyond the
+    ring is farther than every row within it."""
+
+    def __init__(self, queryset, latitude: float, longitude: float):
+        self.queryset, self.latitude, self.longitude = queryset, latitude, longitude
+        self.model = queryset.model
+        self.rings: list[tuple[int, int]] = []
+
+    def filter(self, *args, **kwargs) -> "AroundPoint":
+        return AroundPoint(self.queryset.filter(*args, **kwargs), self.latitude, self.longitude)
+
+    def count(self) -> int:
+        counts = self.queryset.order_by().aggregate(
+            total=Count("pk"), **{f"ring_{km}": Count("pk", filter=self._within(km)) for km in RINGS_KM}
+        )
+        self.rings = [(km, counts[f"ring_{km}"]) for km in RINGS_KM]
+        return counts["total"]
+
+    def first_keys(self, stop: int | None) -> list:
+        rows = self.queryset.values_list("distance", "pk")
+        ring = next((km for km, inside in self.rings if stop is not None and inside >= stop), None)
+        if ring is not None:
+            keys = list(rows.filter(self._around(ring), distance__lte=ring)[:stop])
+            if len(keys) == stop:
+                return keys
+            # Rows gone since the count (another request's change): read them all.
+        return list(rows[:stop] if stop is not None else rows)
+
+    def _within(self, km: float) -> Q:
+        """A box every point of which is at most `km` from the point: half of it along the meridian, half along the
+        parallel at the widest latitude of the box (a path that long joins them, the great circle is no longer)."""
+        from .matching import BOX_MARGIN, KM_PER_DEGREE
+
+        half_height = km / 2 / KM_PER_DEGREE
+        widest = math.cos(math.radians(max(0.0, abs(self.latitude) - half_height)))
+        half_width = km / 2 / (KM_PER_DEGREE * widest)
+        return Q(
+            latitude__range=(self.latitude - half_height + BOX_MARGIN, self.latitude + half_height - BOX_MARGIN),
+            longitude__range=(self.longitude - half_width + BOX_MARGIN, self.longitude + half_width - BOX_MARGIN),
+        )
+
+    def _around(self, km: float) -> Q:
+        """A box that holds every point at most `km` from the point (as the matching's boxes)."""
+        from .matching import BOX_MARGIN, KM_PER_DEGREE
+
+        half_height = km / KM_PER_DEGREE
+        half_width = km / (KM_PER_DEGREE * math.cos(math.radians(min(89.0, abs(self.latitude) + half_height))))
+        return Q(
+            latitude__range=(self.latitude - half_height - BOX_MARGIN, self.latitude + half_height + BOX_MARGIN),
+            longitude__range=(self.longitude - half_width - BOX_MARGIN, self.longitude + half_width + BOX_MARGIN),
+        )

@@ -2,6 +2,7 @@
 
 import datetime
 import math
+import random
 
 import pytest
 from django.utils import timezone
@@ -130,8 +131,38 @@ def test_nearest_first():
     assert listed(hosting) == [near.pk, everywhere.pk, far.pk]
 
 
-def pairs() -> set[tuple[int, int]]:
-    return set(MatchPair.objects.values_list("candidate_id", "structure_id"))
+def pairs() -> set[tuple[int, int, float]]:
+    return set(MatchPair.objects.values_list("candidate_id", "structure_id", "distance_km"))
+
+
+def test_each_pair_keeps_the_distance_the_rule_compared():
+    home = f.commune(*LYON)
+    person = f.candidate(home, radius=40)
+    places = [north_of(LYON, km) for km in (0, 7.5, 39.9)]
+    hosts = [f.structure(f.commune(*place)) for place in places]
+    matching.rebuild_pairs()
+    stored = dict(MatchPair.objects.filter(candidate=person).values_list("structure_id", "distance_km"))
+    assert stored == {host.pk: matching.distance_km(LYON, place) for host, place in zip(hosts, places, strict=True)}
+
+
+def test_a_rebuild_keeps_the_table_its_key_and_its_indexes():
+    from django.db import connection
+
+    f.candidate(f.commune(*LYON), radius=20)
+    f.structure(f.commune(*north_of(LYON, 5)))
+
+    def shape():
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, MatchPair._meta.db_table)
+        return {
+            name: (tuple(value["columns"]), value["primary_key"], value["unique"], value["index"])
+            for name, value in found.items()
+        }
+
+    before = shape()
+    assert matching.rebuild_pairs() == 1
+    assert shape() == before
+    assert MatchPair.objects.count() == 1
 
 
 points = st.tuples(st.floats(45.0, 46.5), st.floats(4.0, 6.0))
@@ -179,3 +210,60 @@ def test_incremental_updates_equal_a_full_rebuild(candidate_points, structure_po
     incremental = pairs()
     matching.rebuild_pairs()
     assert incremental == pairs()
+
+
+@pytest.mark.parametrize("page_size", [3, 7, 40])
+def test_the_list_pages_are_the_rule_nearest_first(page_size):
+    """Pages of the structure's list (stored pairs and "toute la France" merged, nearest first, read within rings
+    when the count shows enough candidates there) are the rule's list, in its order, whatever the page size."""
+    from django.core.paginator import Paginator
+
+    rng = random.Random(20261201)
+    hosting = f.structure(f.commune(*LYON))
+    for _number in range(45):
+        km, bearing = rng.choice([0.5, 2, 3, 8, 15, 30, 70, 150, 400]) * rng.random(), rng.uniform(0, 2 * math.pi)
+        point = (
+            LYON[0] + km * math.cos(bearing) / matching.KM_PER_DEGREE,
+            LYON[1] + km * math.sin(bearing) / (matching.KM_PER_DEGREE * math.cos(math.radians(LYON[0]))),
+        )
+        f.candidate(f.commune(*point), radius=rng.choice([5, 10, 20, 40, 100, ALL_FRANCE, ALL_FRANCE, ALL_FRANCE]))
+    matching.rebuild_pairs()
+    expected = listed(hosting)
+    assert len(expected) > 30
+    rows = Candidate.objects.new_for_structure(hosting, today=TODAY())
+    pages = Paginator(rows, page_size)
+    assert pages.count == len(expected)
+    got = [candidate.pk for number in pages.page_range for candidate in pages.page(number).object_list]
+    assert got == expected
+    near = rows.filter(distance__lte=10)
+    near_pages = Paginator(near, page_size)
+    assert [c.pk for n in near_pages.page_range for c in near_pages.page(n).object_list] == [
+        pk
+        for pk, km in Candidate.objects.matching_structure(hosting, today=TODAY()).values_list("pk", "distance")
+        if km <= 10
+    ]
+
+
+def test_only_a_change_of_what_the_pairs_read_recomputes_them(monkeypatch):
+    from relais.accounts.models import User
+    from relais.conseiller_numerique import services
+    from relais.conseiller_numerique.services import candidates, structures
+
+    recomputed = []
+    monkeypatch.setattr(candidates, "candidate_changed", lambda pk: recomputed.append(("candidate", pk)))
+    monkeypatch.setattr(structures, "structure_changed", lambda pk: recomputed.append(("structure", pk)))
+    actor = User.objects.create_user(email="recrutement@structure.fr", password=None)
+    lyon, villeurbanne = f.commune(*LYON), f.commune(*north_of(LYON, 4))
+    hosting = f.structure(lyon)
+    person = f.candidate(lyon)
+    later = TODAY() + datetime.timedelta(days=40)
+    services.update_mission(actor=actor, structure=hosting, mission_start=later, commune=lyon)
+    services.update_candidate(candidate=person, actor=actor, data={"phone": "0699999999", "available_from": later})
+    services.decide(actor=actor, structure=hosting, status=StructureStatus.VALIDATED, posts_granted=3)
+    assert recomputed == []
+    services.update_mission(actor=actor, structure=hosting, mission_start=later, commune=villeurbanne)
+    services.update_candidate(candidate=person, actor=actor, data={"max_distance_km": 40})
+    services.set_availability(candidate=person, actor=actor, available=False)
+    services.decide(actor=actor, structure=hosting, status=StructureStatus.ABANDONED)
+    moved, person_changed = ("structure", hosting.pk), ("candidate", person.pk)
+    assert recomputed == [moved, person_changed, person_changed, moved]

@@ -9,6 +9,7 @@ from relais.privacy.enums import AuditAction
 from relais.privacy.services.audit import record
 
 from ..enums import CandidateStatus
+from ..matching import pair_inputs
 from ..models import Candidate
 from ..tasks import candidate_changed
 from .common import TransitionError, now, pix_url, place_on, send, sign
@@ -94,6 +95,7 @@ def attach_account(*, candidate: Candidate, password: str | None) -> User:
 def update_candidate(*, candidate: Candidate, actor: User, data: dict, commune=None, cv=None) -> Candidate:
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        inputs = pair_inputs(candidate)
         for name in SPACE_FIELDS:
             if name in data:
                 setattr(candidate, name, data[name])
@@ -106,7 +108,8 @@ def update_candidate(*, candidate: Candidate, actor: User, data: dict, commune=N
             candidate.cv_uploaded_at = now()
         candidate.last_activity_at = now()
         candidate.save()
-        candidate_changed(candidate.pk)
+        if pair_inputs(candidate) != inputs:
+            candidate_changed(candidate.pk)
     return candidate
 
 
@@ -116,10 +119,12 @@ def set_availability(*, candidate: Candidate, actor: User, available: bool) -> C
         allowed = {CandidateStatus.AVAILABLE, CandidateStatus.UNAVAILABLE}
         if candidate.status not in allowed:
             raise TransitionError("Votre disponibilité ne peut pas changer dans votre situation actuelle.")
+        inputs = pair_inputs(candidate)
         candidate.status = CandidateStatus.AVAILABLE if available else CandidateStatus.UNAVAILABLE
         candidate.last_activity_at = now()
         candidate.save(update_fields=["status", "last_activity_at", "updated_at"])
-        candidate_changed(candidate.pk)
+        if pair_inputs(candidate) != inputs:
+            candidate_changed(candidate.pk)
     return candidate
 
 

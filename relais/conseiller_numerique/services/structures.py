@@ -17,6 +17,7 @@ from ..enums import (
     Opinion,
     StructureStatus,
 )
+from ..matching import pair_inputs
 from ..models import Agent, HostStructure, PrefectOpinion, RecruitmentMatch, StructureDecision
 from ..tasks import structure_changed
 from .common import TransitionError, now, place_on, send, sign
@@ -120,6 +121,7 @@ def decide(
     """A decision of the national team, logged with its author; the structure's pairs follow at once."""
     with transaction.atomic():
         structure = HostStructure.objects.select_for_update().get(pk=structure.pk)
+        inputs = pair_inputs(structure)
         previous = StructureStatus(structure.status)
         if status not in STRUCTURE_TRANSITIONS[previous]:
             raise TransitionError(
@@ -145,7 +147,8 @@ def decide(
         if status in CLOSED_STRUCTURE_STATUSES:
             RecruitmentMatch.objects.filter(structure=structure, status__in=OPEN_MATCH_STATUSES).delete()
         send(to=[structure.contact_email], template="structure_decision", context={"structure": structure})
-        structure_changed(structure.pk)
+        if pair_inputs(structure) != inputs:
+            structure_changed(structure.pk)
     return structure
 
 
@@ -153,10 +156,13 @@ def update_mission(*, actor: User, structure: HostStructure, mission_start, comm
     """The structure's own change of its mission (start date, place): its pairs follow at once."""
     with transaction.atomic():
         structure = HostStructure.objects.select_for_update().get(pk=structure.pk)
+        inputs = pair_inputs(structure)
         structure.mission_start = mission_start
         place_on(structure, commune)
         structure.department = commune.department
         structure.last_activity_at = now()
         structure.save()
-        structure_changed(structure.pk)
+        # The mission's start is applied when the list is read: only a move recomputes the pairs.
+        if pair_inputs(structure) != inputs:
+            structure_changed(structure.pk)
     return structure
