@@ -121,9 +121,18 @@ def _pair(dx: int, dy: int) -> str:
     return (x if x.startswith("-") else " " + x) + (y if y.startswith("-") else " " + y)
 
 
+def _frame_of(rings: list[list[list[float]]]) -> Frame | None:
+    """The frame that holds a département, found by its first point; None without an outline."""
+    if not rings:
+        return None
+    longitude, latitude = rings[0][0]
+    return next((frame for frame in FRAMES if frame.contains(latitude, longitude)), None)
+
+
 def map_outline() -> dict:
-    """{"departments": [{code, name, path}], "frames": [{name, x, y, width, height}]}: the départements drawn
-    in the frame that holds them, computed once per import of the referential."""
+    """{"departments": [{code, name, path}], "frames": [{name, x, y, width, height}]}: each département drawn
+    in the frame that holds it, and the boxes of the insets that have one; computed once per import of the
+    referential."""
     stamp = ReferentialImport.objects.aggregate(last=Max("imported_at"))["last"]
     key = f"{CACHE_KEY}:{stamp.timestamp() if stamp else 0}"
     outline = cache.get(key)
@@ -131,8 +140,7 @@ def map_outline() -> dict:
         return outline
     departments, shown = [], set()
     for code, name, rings in Department.objects.order_by("insee_code").values_list("insee_code", "name", "outline"):
-        first = rings[0][0] if rings else None
-        frame = first and next((frame for frame in FRAMES if frame.contains(first[1], first[0])), None)
+        frame = _frame_of(rings)
         if frame and (path := _path(rings, frame)):
             departments.append({"code": code, "name": name, "path": path})
             shown.add(frame)
