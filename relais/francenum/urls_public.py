@@ -16,9 +16,7 @@ urlpatterns = [
     path("devenir-activateur/", registration.start, name="start"),
     path("devenir-activateur/compte/", registration.signup_email, name="signup_email"),
     path("devenir-activateur/code/", registration.signup_code, name="signup_code"),
-    path(
-        "devenir-activateur/lien/<uuid:public_id>/<str:token>/", registration.signup_link, name="signup_link"
-    ),
+    path("devenir-activateur/lien/<uuid:public_id>/<str:token>/", registration.signup_link, name="signup_link"),
     path("devenir-activateur/mot-de-passe/", registration.signup_password, name="signup_password"),
     path("devenir-activateur/identite/", registration.signup_identity, name="signup_identity"),
     path("devenir-activateur/structure/", registration.structure, name="structure"),

@@ -188,9 +188,7 @@ def route_need(*, subject: Subject, establishment, answers=None, explain: bool =
     # Absence only decides between teams of one institution: a team alone in its institution is kept anyway.
     per_institution = Counter(expert.antenne.institution_id for expert in passing)
     absent = {
-        expert.pk
-        for expert in passing
-        if expert.all_absent and per_institution[expert.antenne.institution_id] > 1
+        expert.pk for expert in passing if expert.all_absent and per_institution[expert.antenne.institution_id] > 1
     }
     present = {expert.antenne.institution_id for expert in passing if expert.pk not in absent}
     routing = Routing(
