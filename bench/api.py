@@ -9,8 +9,12 @@ Measures, on the code paths the product runs:
 - `POST /api/v1/solicitations` with a new Idempotency-Key per request (the public form's cleaning and the site's
   filing service): requests per second and p99;
 - the HTML filing POST of the public form (`bench/intake.py`), in the same run, on the same database.
-The open-data list of France Num activators is not there yet: `opendata_p99_ms=n/a` until its router exists.
-Last line: `RESULT api_post_rps=… html_post_rps=… subjects_p99_ms=… opendata_p99_ms=…`.
+- `GET /api/v1/francenum/activateurs` without a key (the open data of France Num, per-IP quota lifted by
+  API_ANONYMOUS_RATE_LIMIT), first page and a page filtered by région, over `--structures` published activators
+  (100,000 by default) generated in bulk by `francenum_data.fill` (the generator of bench/francenum.py), once per
+  database: a database that already holds activators keeps them. `opendata_p99_ms` is the worse of the two p99.
+Last line: `RESULT api_post_rps=… html_post_rps=… subjects_p99_ms=… opendata_p99_ms=… opendata_first_p99_ms=…
+opendata_region_p99_ms=…`.
 """
 
 import argparse
@@ -26,7 +30,7 @@ from pathlib import Path
 from intake import SETUP as INTAKE_SETUP
 from intake import count_solicitations, csrf_pair, lua_script
 from intake import wrk_post as wrk_script  # any method: the Lua script makes the request
-from run import HOST, ROOT, free_port, relais_env, run, start_gunicorn, stop, wait_ready
+from run import HOST, ROOT, fetch, free_port, relais_env, run, start_gunicorn, stop, wait_ready, wrk
 
 LANDING = "mon-entreprise-urssaf-fr"
 SUBJECT = "strategie"
@@ -52,6 +56,20 @@ ApiKey.objects.filter(pk=key.pk).update(quota=100_000_000)
 print("SECRET=" + secret)
 """
 )
+
+OPEN_DATA_PATH = "/api/v1/francenum/activateurs"
+OPEN_DATA_REGION = "84"  # a région of the generated grid (francenum_data.REGIONS)
+
+GENERATE = """
+import random
+import sys
+sys.path.insert(0, "bench")
+from francenum_data import fill
+from relais.francenum.models import Activator
+if not Activator.objects.exists():
+    fill({count}, random.Random(2026))
+print("ACTIVATORS=" + str(Activator.objects.count()))
+"""
 
 # One Idempotency-Key per request: thread number, run number and a counter.
 POST_LUA = """
@@ -118,6 +136,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="workers gunicorn (défaut 2)")
     parser.add_argument("--warmup", type=int, default=2, help="secondes de chauffe par cible (défaut 2)")
     parser.add_argument("--port", type=int, default=0, help="port de gunicorn (défaut : un port libre)")
+    parser.add_argument(
+        "--structures", type=int, default=100_000, help="activateurs France Num publiés générés (défaut 100 000)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk est introuvable : apt-get install -y wrk")
@@ -129,8 +150,12 @@ def main() -> None:
     wrk_options = {"threads": args.threads, "connections": args.connections}
     results: dict[str, tuple[float, float, int]] = {}
     try:
-        # The per-IP limit of the HTML form would refuse all but the first filings of this single client.
-        env = {**relais_env(tmp, args.database_url), "CE_INTAKE_RATE_LIMIT": "0"}
+        # The per-IP limits of the HTML form and of the open data would refuse most requests of this single client.
+        env = {
+            **relais_env(tmp, args.database_url),
+            "CE_INTAKE_RATE_LIMIT": "0",
+            "API_ANONYMOUS_RATE_LIMIT": "1000000000/300",
+        }
         manage = [sys.executable, str(ROOT / "manage.py")]
         run([*manage, "migrate", "--noinput"], env=env, cwd=ROOT)
         run([*manage, "collectstatic", "--noinput"], env=env, cwd=ROOT)
@@ -138,6 +163,16 @@ def main() -> None:
         if setup.returncode:
             sys.exit(f"préparation impossible :\n{setup.stderr}")
         secret = re.search(r"^SECRET=(\S+)$", setup.stdout, re.MULTILINE).group(1)
+        generate = subprocess.run(
+            [*manage, "shell", "-c", GENERATE.format(count=args.structures)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if generate.returncode:
+            sys.exit(f"génération des activateurs impossible :\n{generate.stderr}")
+        activators = int(re.search(r"^ACTIVATORS=(\d+)$", generate.stdout, re.MULTILINE).group(1))
         before = count_solicitations(env)
 
         port = args.port or free_port()
@@ -151,6 +186,18 @@ def main() -> None:
         subjects_url = f"{base_url}/api/v1/landing_subjects?landing={LANDING}"
         for duration in (args.warmup, args.duration):
             results["subjects"] = wrk_script(subjects_url, get_script, duration=duration, **wrk_options)
+
+        open_data_urls = {
+            "opendata_first": f"{base_url}{OPEN_DATA_PATH}",
+            "opendata_region": f"{base_url}{OPEN_DATA_PATH}?region={OPEN_DATA_REGION}",
+        }
+        for name, url in open_data_urls.items():
+            status, body = fetch(url)
+            if status != 200 or len(json.loads(body)["results"]) != 100:
+                sys.exit(f"{url} répond {status} sans une page de 100 activateurs :\n{body[:2000]}")
+            for duration in (args.warmup, args.duration):
+                measure = wrk(url, duration=duration, **wrk_options)
+            results[name] = (measure.rps, measure.p99_ms, measure.requests)
 
         sent = 0
         for run_number, duration in enumerate((args.warmup, args.duration), start=1):
@@ -174,21 +221,26 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"gunicorn {args.workers} workers ; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
-    print(f"{'cible':<28} {'req/s':>8} {'p99 (ms)':>9}")
+    print(f"{activators} activateurs France Num publiés")
+    print(f"{'cible':<32} {'req/s':>8} {'p99 (ms)':>9}")
     for name, label in (
         ("subjects", "GET landing_subjects"),
+        ("opendata_first", "GET activateurs (page 1)"),
+        ("opendata_region", f"GET activateurs?region={OPEN_DATA_REGION}"),
         ("api_post", "POST /api/v1/solicitations"),
         ("html_post", "POST formulaire HTML"),
     ):
         rps, p99, _requests = results[name]
-        print(f"{label:<28} {rps:>8.1f} {p99:>9.1f}")
+        print(f"{label:<32} {rps:>8.1f} {p99:>9.1f}")
     # wrk does not count the requests still in flight when it stops; the server files them all the same.
     if not sent <= filed <= sent + 4 * args.connections:
         sys.exit(f"chaque dépôt doit créer une sollicitation : {filed} pour {sent} envois")
     print(f"{filed} sollicitations créées pour {sent} dépôts envoyés (chauffe comprise)")
+    first, region = results["opendata_first"][1], results["opendata_region"][1]
     print(
         f"RESULT api_post_rps={results['api_post'][0]:.1f} html_post_rps={results['html_post'][0]:.1f} "
-        f"subjects_p99_ms={results['subjects'][1]:.1f} opendata_p99_ms=n/a"
+        f"subjects_p99_ms={results['subjects'][1]:.1f} opendata_p99_ms={max(first, region):.1f} "
+        f"opendata_first_p99_ms={first:.1f} opendata_region_p99_ms={region:.1f}"
     )
 
 

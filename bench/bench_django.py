@@ -14,8 +14,10 @@ class _NoMigrations(dict):
         return None
 
 
-def setup_django(*, database_url: str | None, tmp_dir: Path, name: str) -> None:
-    """Configure Django on `database_url` (an empty database) or a SQLite file in `tmp_dir`, then build the tables."""
+def setup_django(*, database_url: str | None, tmp_dir: Path, name: str, migrations: bool = False) -> None:
+    """Configure Django on `database_url` (an empty database) or a SQLite file in `tmp_dir`, then build the tables
+    (with `migrations`, by the migrations, as in production: what they add besides the models' tables, such as
+    rows of configuration or a full-text index, is then there too)."""
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tmp_dir / f'{name}.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # DEBUG would keep every query in memory and time the logging along with the code measured.
@@ -26,5 +28,6 @@ def setup_django(*, database_url: str | None, tmp_dir: Path, name: str) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    settings.MIGRATION_MODULES = _NoMigrations()
+    if not migrations:
+        settings.MIGRATION_MODULES = _NoMigrations()
     call_command("migrate", run_syncdb=True, verbosity=0)

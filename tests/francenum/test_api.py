@@ -5,13 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import TestCase
 from django.utils import timezone
 
 from relais.api.enums import PartnerKind, Scope
 from relais.api.models import Partner
 from relais.api.services.keys import create_key
-from relais.francenum.enums import Category, Domain, Kind, ServiceKind
+from relais.francenum import opendata
+from relais.francenum.enums import Category, Domain, EventKind, Kind, ServiceKind, Status
 from relais.francenum.models import Activator
+from relais.francenum.services.transitions import change_status
 from tests.francenum import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,33 @@ def test_open_data_filters_are_validated(client):
     for since in ("hier", "0.5", "1700000000"):
         response = client.get("/api/v1/francenum/activateurs", {"updated_since": since})
         assert response.status_code == 422 and response.json()["errors"][0]["source"] == "updated_since"
+
+
+def test_open_data_pages_are_read_from_the_database(client, reviewer, django_assert_max_num_queries):
+    """Each page is read by itself (not sliced from the whole cached file), in the order of the names, with the
+    total count; a new publication shows at once."""
+
+    for name in ("Delta", "Alpha", "Charlie", "Bravo"):
+        factories.activator(name=name)
+    with django_assert_max_num_queries(3):
+        response = client.get("/api/v1/francenum/activateurs", {"size": 2, "page": 2})
+    body = response.json()
+    assert body["count"] == 4 and [row["nom"] for row in body["results"]] == ["Charlie", "Delta"]
+    assert body["results"][0]["region"] == "Auvergne-Rhône-Alpes" and body["results"][0]["type"]
+    echo = factories.activator(name="Echo", status=Status.SUBMITTED)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        change_status(activator=echo, to_status=Status.VALIDATED, actor=reviewer, kind=EventKind.VALIDATED)
+    assert client.get("/api/v1/francenum/activateurs", {"size": 2, "page": 3}).json() == {
+        "count": 5,
+        "results": [client.get("/api/v1/francenum/activateurs", {"region": "84"}).json()["results"][4]],
+    }
+    assert client.get("/api/v1/francenum/activateurs", {"region": "99"}).json() == {"count": 0, "results": []}
+
+
+def test_open_data_rows_are_those_of_the_file(client):
+    """The list builds its rows from plain values: the same as the open-data file's (opendata.row)."""
+    factories.activator(name="Agence Web Lyon", kind=Kind.AGENCY, category=Category.PUBLIC, address="1 rue Neuve")
+    factories.activator(name="Sans Région", commune=factories.paris())
+    Activator.objects.filter(name="Sans Région").update(region=None)
+    expected = [opendata.row(a) for a in Activator.objects.select_related("region").order_by("name")]
+    assert client.get("/api/v1/francenum/activateurs").json()["results"] == expected

@@ -113,3 +113,52 @@ def test_a_page_number_out_of_range_shows_the_last_page(client, places):
     factories.activator(name="Seule")
     response = client.get(reverse("activateurs:directory"), {"page": "99"})
     assert names(response) == ["Seule"]
+
+
+def test_text_search_follows_changes_of_the_profile_text(client, places):
+    """The words are read from an index (SQLite: the full-text index kept by triggers, migration 0006): a renamed,
+    withdrawn or deleted structure is found by what it says now, and only while it is published."""
+    from relais.francenum.models import Activator
+    from relais.francenum.services.publication import refresh_index
+
+    url = reverse("activateurs:directory")
+    structure = factories.activator(name="Atelier Zéphyr")
+    other = factories.activator(name="Studio Zéphyrin")
+    assert names(client.get(url, {"q": "zeph"})) == ["Atelier Zéphyr", "Studio Zéphyrin"]
+    structure.name = "Atelier Mistral"
+    structure.save(update_fields=["name"])
+    refresh_index(activator=structure)
+    assert names(client.get(url, {"q": "zephyr"})) == ["Studio Zéphyrin"]
+    assert names(client.get(url, {"q": "MISTRAL atelier"})) == ["Atelier Mistral"]
+    Activator.objects.filter(pk=other.pk).update(status=Status.SUSPENDED)
+    assert names(client.get(url, {"q": "zephyr"})) == []
+    Activator.objects.filter(pk=structure.pk).delete()
+    assert names(client.get(url, {"q": "mistral"})) == []
+
+
+def test_common_words_give_the_same_results_structure_by_structure(client, places, monkeypatch):
+    """Words matching too many structures are checked structure by structure in the order of the names: the same
+    results as the list read from the index."""
+    from relais.francenum import querysets
+
+    factories.activator(name="Cyber Horizon Conseil")
+    factories.activator(name="Horizon Numérique")
+    factories.activator(name="Cybersécurité Rhône")
+    factories.activator(name="Brouillon Horizon", status=Status.DRAFT)
+    url = reverse("activateurs:directory")
+    queries = ({"q": "horizon"}, {"q": "cyber"}, {"q": "horiz cyb"}, {"q": "horizon", "lieu": "69001"})
+    from_the_index = [names(client.get(url, query)) for query in queries]
+    monkeypatch.setattr(querysets, "MAX_MATCHED_IDS", 1)
+    assert [names(client.get(url, query)) for query in queries] == from_the_index
+    assert from_the_index[:3] == [
+        ["Cyber Horizon Conseil", "Horizon Numérique"],
+        ["Cyber Horizon Conseil", "Cybersécurité Rhône"],
+        ["Cyber Horizon Conseil"],
+    ]
+
+
+def test_the_filters_keep_what_was_chosen(client, places):
+    content = client.get(reverse("activateurs:directory"), {"region": "84", "domaine": "social"}).content.decode()
+    assert '<option value="84" selected>Auvergne-Rhône-Alpes</option>' in content
+    assert '<option value="social" selected>' in content and content.count(" selected>") == 2
+    assert " selected>" not in client.get(reverse("activateurs:directory"), {"region": "8"}).content.decode()

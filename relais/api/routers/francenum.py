@@ -5,15 +5,20 @@ import datetime
 import re
 import uuid
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field, field_validator
 
 from relais.francenum import opendata
+from relais.francenum.directory import territory_ids
 from relais.francenum.enums import Category, Domain, Kind, MemberStatus, Status
 from relais.francenum.models import Activator, ActivatorMember, Offer
+from relais.francenum.services.publication import OPEN_DATA_CACHE_KEYS
 
 from ..auth import open_data, partner_key
 from ..enums import Scope
@@ -104,16 +109,41 @@ class OpenDataFilters(Schema):
             raise ValueError("Date au format ISO 8601 attendue, par exemple 2026-11-01T00:00:00+01:00.")
         return value
 
-    def any(self) -> bool:
-        return any(value is not None for value in self.dict().values())
+
+# What an open-data row (opendata.row) is made of, read as plain values: no model instance per row.
+ROW_VALUES = ("public_id", "name", "kind", "category", "address", "postal_code", "city", "region__name", "slug")
+KIND_LABELS = dict(Kind.choices)
+CATEGORY_LABELS = dict(Category.choices)
+COUNT_CACHE_KEY = OPEN_DATA_CACHE_KEYS[3]
+SLUG_PLACEHOLDER = "slug-de-la-fiche"
+
+
+def _open_data_row(values: tuple, profile_url: str) -> dict:
+    """opendata.row from the values of ROW_VALUES (tests/francenum/test_api.py checks that both agree)."""
+    public_id, name, kind, category, address, postal_code, city, region, slug = values
+    return {
+        "identifiant": str(public_id),
+        "nom": name,
+        "type": KIND_LABELS.get(kind, ""),
+        "categorie": CATEGORY_LABELS.get(category, ""),
+        "adresse": address,
+        "code_postal": postal_code,
+        "ville": city,
+        "region": region or "",
+        "fiche": profile_url.replace(SLUG_PLACEHOLDER, slug),
+    }
 
 
 def _filtered(filters: OpenDataFilters):
     published = Activator.objects.filter(status=Status.VALIDATED)
-    if filters.region:
-        published = published.filter(region__insee_code=filters.region.upper())
-    if filters.departement:
-        published = published.filter(department__insee_code=filters.departement.upper())
+    if filters.region or filters.departement:
+        # Codes → ids from the directory's cached map: the filter then reads the index on (status, region, name)
+        # without joining the territories.
+        departments, regions = territory_ids()
+        if filters.region:
+            published = published.filter(region_id=regions.get(filters.region.upper(), 0))
+        if filters.departement:
+            published = published.filter(department_id=departments.get(filters.departement.upper(), 0))
     if filters.domaine:
         published = published.filter(Exists(Offer.objects.filter(activator=OuterRef("pk"), domain=filters.domaine)))
     if filters.type:
@@ -125,7 +155,7 @@ def _filtered(filters: OpenDataFilters):
         if timezone.is_naive(since):
             since = timezone.make_aware(since)
         published = published.filter(updated_at__gte=since)
-    return published.select_related("region").order_by("name", "pk")
+    return published
 
 
 @router.get(
@@ -142,15 +172,19 @@ def _filtered(filters: OpenDataFilters):
     openapi_extra={"x-optional-key": True},
 )
 def francenum_open_data(request, page: Query[Page], filters: Query[OpenDataFilters]):
-    start = (page.page - 1) * page.size
-    if not filters.any():
-        rows = opendata.cached_rows()
-        return {"count": len(rows), "results": rows[start : start + page.size]}
+    # One page read from the index on (status, name) as plain values, never the whole cached file: unpickling
+    # 100,000 rows from the cache took longer than the request may.
     published = _filtered(filters)
-    return {
-        "count": published.count(),
-        "results": [opendata.row(activator) for activator in published[start : start + page.size]],
-    }
+    start = (page.page - 1) * page.size
+    values = published.order_by("name", "pk").values_list(*ROW_VALUES)[start : start + page.size]
+    profile_url = settings.SITE_URL + reverse("activateurs:profile", args=[SLUG_PLACEHOLDER])
+    if filters.model_dump(exclude_none=True):
+        count = published.count()
+    else:
+        # Counting every published structure is the slowest part of the page: kept with the open-data files,
+        # forgotten with them on every change (services.publication).
+        count = cache.get_or_set(COUNT_CACHE_KEY, published.count, opendata.CACHE_SECONDS)
+    return {"count": count, "results": [_open_data_row(row, profile_url) for row in values]}
 
 
 def _profiles():

@@ -8,7 +8,13 @@ from ..enums import Domain, Kind, ServiceKind, Status
 from ..models import Activator, SearchWord
 from ..text import normalize, words_of
 
-OPEN_DATA_CACHE_KEYS = ("francenum:open-data:csv", "francenum:open-data:json", "francenum:open-data:rows")
+# The files, their rows, and the number of published structures (the API's open-data list).
+OPEN_DATA_CACHE_KEYS = (
+    "francenum:open-data:csv",
+    "francenum:open-data:json",
+    "francenum:open-data:rows",
+    "francenum:open-data:count",
+)
 
 
 def unique_slug(name: str) -> str:

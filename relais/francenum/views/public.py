@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,85 +26,59 @@ CONTACTS_PER_IP = RateLimit("francenum-contact-ip", 5, 60 * 60)
 CONTACTS_PER_ADDRESS = RateLimit("francenum-contact-address", 5, 60 * 60)
 
 
-def _places() -> tuple[list, list]:
-    """The régions and départements of the selects, read at most once an hour per process."""
+def _options(choices) -> str:
+    """The <option> elements, written here: 120 options through the template language cost milliseconds."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def _places() -> tuple[str, str]:
+    """The options of the régions and départements, read and written at most once an hour per process."""
 
     def read():
         return (
-            list(Region.objects.order_by("name").values_list("insee_code", "name")),
-            [
+            _options(Region.objects.order_by("name").values_list("insee_code", "name")),
+            _options(
                 (code, f"{code} — {name}")
                 for code, name in Department.objects.order_by("insee_code").values_list("insee_code", "name")
-            ],
+            ),
         )
 
-    return cache.get_or_set("francenum:directory:places", read, 60 * 60)
+    return cache.get_or_set("francenum:directory:place-options", read, 60 * 60)
 
 
-def _options(choices, selected: str) -> str:
-    """The <option> elements, written here: 120 options through the template language cost milliseconds."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if value == selected else "", label) for value, label in choices),
-    )
+# The options of the fixed lists, written once.
+DOMAIN_OPTIONS = _options(Domain.choices)
+SERVICE_KIND_OPTIONS = _options(ServiceKind.choices)
+KIND_OPTIONS = _options(Kind.choices)
+CATEGORY_OPTIONS = _options(Category.choices)
+
+
+def _selected(options: str, value: str) -> str:
+    """`options` with the one of `value` selected (none when no option has that value)."""
+    if not value:
+        return options
+    option = format_html('<option value="{}">', value)
+    return mark_safe(options.replace(option, option[:-1] + " selected>", 1))
 
 
 def _selects(form) -> list[dict]:
     regions, departments = _places()
-    value = form.data.get
     selects = [
-        {
-            "name": "domaine",
-            "label": "Domaine",
-            "empty": "Tous",
-            "choices": Domain.choices,
-            "value": value("domaine", ""),
-            "width": 4,
-        },
+        {"name": "domaine", "label": "Domaine", "empty": "Tous", "options": DOMAIN_OPTIONS, "width": 4},
         {
             "name": "prestation",
             "label": "Type de prestation",
             "empty": "Tous",
-            "choices": ServiceKind.choices,
-            "value": value("prestation", ""),
+            "options": SERVICE_KIND_OPTIONS,
             "width": 3,
         },
-        {
-            "name": "region",
-            "label": "Région",
-            "empty": "Toutes",
-            "choices": regions,
-            "value": value("region", ""),
-            "width": 3,
-        },
-        {
-            "name": "departement",
-            "label": "Département",
-            "empty": "Tous",
-            "choices": departments,
-            "value": value("departement", ""),
-            "width": 2,
-        },
-        {
-            "name": "type",
-            "label": "Type de structure",
-            "empty": "Tous",
-            "choices": Kind.choices,
-            "value": value("type", ""),
-            "width": 2,
-        },
-        {
-            "name": "categorie",
-            "label": "Catégorie",
-            "empty": "Toutes",
-            "choices": Category.choices,
-            "value": value("categorie", ""),
-            "width": 2,
-        },
+        {"name": "region", "label": "Région", "empty": "Toutes", "options": regions, "width": 3},
+        {"name": "departement", "label": "Département", "empty": "Tous", "options": departments, "width": 2},
+        {"name": "type", "label": "Type de structure", "empty": "Tous", "options": KIND_OPTIONS, "width": 2},
+        {"name": "categorie", "label": "Catégorie", "empty": "Toutes", "options": CATEGORY_OPTIONS, "width": 2},
     ]
     for select in selects:
-        select["options"] = _options(select.pop("choices"), select["value"])
+        select["options"] = _selected(select["options"], form.data.get(select["name"], ""))
     return selects
 
 
