@@ -84,6 +84,8 @@ def _pairs_sql(where: str, *, structures: str | None = None) -> str:
     table to read the structures from instead of theirs (the rebuild's narrow copy, same columns)."""
     candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
+    # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
+    # to itself, it may take each structure against every candidate); PostgreSQL orders the join as it likes.
     # Longitude half-width of a box of r km around latitude φ: r / (km per degree × cos(|φ| + r/km per degree)),
     # the widest point of the box; capped at 89° of latitude (no commune is that close to a pole).
     half_width = (
@@ -94,13 +96,13 @@ def _pairs_sql(where: str, *, structures: str | None = None) -> str:
         SELECT candidate_id, structure_id, distance_km FROM (
             SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km
             FROM {candidate} c
-            JOIN {structure} s
-              ON s.territory = c.territory
-             AND s.status = %(validated)s
-             AND s.latitude BETWEEN c.latitude - c.max_distance_km / {K} - {M}
-                                AND c.latitude + c.max_distance_km / {K} + {M}
-             AND s.longitude BETWEEN c.longitude - {half_width} AND c.longitude + {half_width}
-            WHERE c.status = %(available)s
+            CROSS JOIN {structure} s
+            WHERE s.territory = c.territory
+              AND s.status = %(validated)s
+              AND s.latitude BETWEEN c.latitude - c.max_distance_km / {K} - {M}
+                                 AND c.latitude + c.max_distance_km / {K} + {M}
+              AND s.longitude BETWEEN c.longitude - {half_width} AND c.longitude + {half_width}
+              AND c.status = %(available)s
               AND c.confirmed_at IS NOT NULL
               AND c.max_distance_km > 0
               AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL
@@ -296,11 +298,28 @@ def update_structure_pairs(structure_id: int) -> int:
         MatchPair.objects.filter(structure_id=structure_id).delete()
         return 0
     latitude, territory = place
-    bands = " OR ".join(
-        f"(c.max_distance_km = {radius} AND c.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
-        f" AND CAST(%(north_{radius})s AS DOUBLE PRECISION))"
-        for radius in RADII
+    band = (
+        "{alias}.max_distance_km = {radius} AND {alias}.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
+        " AND CAST(%(north_{radius})s AS DOUBLE PRECISION)"
     )
+    if connection.vendor == "postgresql":
+        # One bitmap of the six ranges, then the candidates' rows.
+        candidates = (
+            "c.territory = %(territory)s AND ("
+            + " OR ".join(f"({band.format(alias='c', radius=radius)})" for radius in RADII)
+            + ")"
+        )
+    else:
+        # SQLite would read the whole territory: each range on its own, the index alone (it holds the row id).
+        candidates = (
+            "c.id IN ("
+            + " UNION ALL ".join(
+                f"SELECT b.id FROM {Candidate._meta.db_table} b WHERE b.territory = %(territory)s"
+                f" AND {band.format(alias='b', radius=radius)}"
+                for radius in RADII
+            )
+            + ")"
+        )
     bounds = {}
     for radius in RADII:
         reach = radius / KM_PER_DEGREE + BOX_MARGIN
@@ -308,7 +327,7 @@ def update_structure_pairs(structure_id: int) -> int:
     return _replace_pairs(
         "structure_id",
         structure_id,
-        f"AND s.id = %(scope_id)s AND c.territory = %(territory)s AND ({bands})",
+        f"AND s.id = %(scope_id)s AND {candidates}",
         territory=territory,
         **bounds,
     )
