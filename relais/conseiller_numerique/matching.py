@@ -19,19 +19,14 @@ distance and keeps those at most the radius (at the radius exactly, it matches).
 millions of pairs of a national rebuild out of Python.
 """
 
-import math
-
 from django.db import connection, transaction
 
-from relais.territories.geometry import EARTH_RADIUS_KM
+from relais.territories.geometry import BOX_MARGIN, EARTH_RADIUS_KM, KM_PER_DEGREE
 
 from .enums import ALL_FRANCE, METROPOLE, CandidateStatus, Distance, StructureStatus
 from .models import Candidate, HostStructure, MatchPair
 
-KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 RADII = tuple(value for value in Distance.values if value != ALL_FRANCE)
-# The boxes are widened by this much (degrees) so that float rounding never leaves a pair out of them.
-BOX_MARGIN = 1e-6
 # Parameters typed for PostgreSQL, which would otherwise compute with slow `numeric` values.
 R, K, M = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin"))
 OVERSEAS_PREFIXES = ("97", "98")

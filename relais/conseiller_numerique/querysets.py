@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
-from relais.territories.geometry import EARTH_RADIUS_KM
+from relais.territories.geometry import BOX_MARGIN, EARTH_RADIUS_KM, KM_PER_DEGREE
 
 from .enums import ALL_FRANCE, AgentKind, CandidateStatus, MatchStatus, StructureStatus
 
@@ -185,8 +185,6 @@ class AroundPoint:
     def _within(self, km: float) -> Q:
         """A box every point of which is at most `km` from the point: half of it along the meridian, half along the
         parallel at the widest latitude of the box (a path that long joins them, the great circle is no longer)."""
-        from .matching import BOX_MARGIN, KM_PER_DEGREE
-
         half_height = km / 2 / KM_PER_DEGREE
         widest = math.cos(math.radians(max(0.0, abs(self.latitude) - half_height)))
         half_width = km / 2 / (KM_PER_DEGREE * widest)
@@ -197,8 +195,6 @@ class AroundPoint:
 
     def _around(self, km: float) -> Q:
         """A box that holds every point at most `km` from the point (as the matching's boxes)."""
-        from .matching import BOX_MARGIN, KM_PER_DEGREE
-
         half_height = km / KM_PER_DEGREE
         half_width = km / (KM_PER_DEGREE * math.cos(math.radians(min(89.0, abs(self.latitude) + half_height))))
         return Q(

@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), the usual choice for haversine distances
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # along a meridian
+# Latitude/longitude boxes around a radius are widened (or narrowed) by this much (degrees), so that float rounding
+# never moves a point across a box's edge.
+BOX_MARGIN = 1e-6
 
 _WKB_POINT, _WKB_POLYGON, _WKB_MULTIPOLYGON = 1, 3, 6
 _EWKB_SRID_FLAG = 0x20000000
