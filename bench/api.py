@@ -1,7 +1,8 @@
 """The public API under gunicorn and wrk, next to the plain HTML filing of the same run (Conseillers-Entreprises).
 
 Usage: .venv/bin/python bench/api.py [--database-url postgres://postgres@127.0.0.1:5432/relais_api_bench]
-[--duration 10] [--connections 8] [--workers 2]  (without --database-url: a temporary SQLite file)
+[--duration 10] [--connections 8] [--workers 2] [--structures 100000]  (without --database-url: a temporary SQLite
+file)
 
 Measures, on the code paths the product runs:
 - `GET /api/v1/landing_subjects?landing=…` with a partner key (authentication, quota, last use, 40-odd subjects with
@@ -15,6 +16,15 @@ Measures, on the code paths the product runs:
   database: a database that already holds activators keeps them. `opendata_p99_ms` is the worse of the two p99.
 Last line: `RESULT api_post_rps=… html_post_rps=… subjects_p99_ms=… opendata_p99_ms=… opendata_first_p99_ms=…
 opendata_region_p99_ms=…`.
+
+Measured on this machine (2 cores shared with other work, load 2 to 5: the p99 are mostly waits for the CPU), with
+100,000 activators (bench/README.md for the details):
+  .venv/bin/python bench/api.py
+  RESULT api_post_rps=32.2 html_post_rps=29.0 subjects_p99_ms=491.0 opendata_p99_ms=207.3
+  opendata_first_p99_ms=145.0 opendata_region_p99_ms=207.3
+  .venv/bin/python bench/api.py --database-url postgres://postgres@127.0.0.1:5432/fnperf_api
+  RESULT api_post_rps=25.6 html_post_rps=26.6 subjects_p99_ms=577.9 opendata_p99_ms=132.5
+  opendata_first_p99_ms=93.0 opendata_region_p99_ms=132.5
 """
 
 import argparse
