@@ -71,7 +71,8 @@ class CandidateQuerySet(models.QuerySet):
 
     def new_for_structure(self, structure, *, today: datetime.date) -> "NearestFirst":
         """The matching candidates the structure has not acted on yet, nearest first, as one sliceable list."""
-        from .models import RecruitmentMatch
+        # The model of the structures' actions, through the candidates' relation (models.py imports this module).
+        RecruitmentMatch = self.model._meta.get_field("matches").related_model
 
         acted = RecruitmentMatch.objects.filter(structure_id=structure.pk).exclude(status=MatchStatus.NEW)
         paired, everywhere = (

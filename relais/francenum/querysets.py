@@ -1,5 +1,6 @@
 """Reads of the France Num app: who sees which structure, the reviewers' queue, contacts' deadlines."""
 
+from django.apps import apps
 from django.db import connection, models
 from django.db.models import Count, Q
 
@@ -57,7 +58,8 @@ class ActivatorQuerySet(models.QuerySet):
 
 def _matched_ids(words: list[str]) -> list[int]:
     """Up to MAX_MATCHED_IDS structures whose text has a word starting with each of `words`."""
-    from .models import SearchWord
+    # Looked up in the app registry: models.py imports this module.
+    SearchWord = apps.get_model("francenum", "SearchWord")
 
     if connection.vendor == "sqlite":
         # The full-text index (migration 0006) merges the lists of the words, 5 to 10 times faster than the search
