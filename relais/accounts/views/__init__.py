@@ -19,6 +19,7 @@ from .signup import (  # noqa: F401
     signup_identity,
     signup_link_view,
     signup_password,
+    signup_password_view,
     signup_start,
     signup_verify,
     signup_verify_link,

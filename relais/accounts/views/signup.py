@@ -118,29 +118,47 @@ signup_verify_link = signup_link_view(
 )
 
 
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def signup_password(request):
-    """Step 5: the password. The account then exists and the address is reserved."""
-    verification = session_verification(request, SIGNUP_SESSION_KEY, VerificationPurpose.SIGNUP)
-    if verification is None:
-        return redirect("accounts:signup")
-    if verification.verified_at is None:
-        return redirect("accounts:signup_verify")
-    form = forms.SignupPasswordForm(request.POST or None, email=verification.email)
-    if form.is_valid():
-        try:
-            user = services.create_account(verification=verification, password=form.cleaned_data["password1"])
-        except services.EmailTaken:
-            messages.info(request, "Un compte existe déjà avec cette adresse : connectez-vous pour continuer.")
-            return redirect("accounts:login")
-        except services.VerificationError as error:
-            messages.error(request, str(error))
-            return redirect("accounts:signup")
-        del request.session[SIGNUP_SESSION_KEY]
-        auth_login(request, user, backend="relais.accounts.backends.ThrottledModelBackend")
-        return redirect("accounts:signup_identity")
-    return render(request, "accounts/signup_password.html", {"form": form, "email": verification.email})
+def signup_password_view(
+    *, session_key: str, restart: str, code_step: str, next_step: str, template: str, context: dict | None = None
+):
+    """The password step, for this app's sign-up and for a service's own steps (France Num): the account then
+    exists, the address is reserved and the person is signed in, then goes to `next_step`. Without a verification
+    in the session it goes back to `restart`, with one not yet verified to `code_step`."""
+
+    @login_not_required
+    @require_http_methods(["GET", "POST"])
+    def view(request):
+        verification = session_verification(request, session_key, VerificationPurpose.SIGNUP)
+        if verification is None:
+            return redirect(restart)
+        if verification.verified_at is None:
+            return redirect(code_step)
+        form = forms.SignupPasswordForm(request.POST or None, email=verification.email)
+        if form.is_valid():
+            try:
+                user = services.create_account(verification=verification, password=form.cleaned_data["password1"])
+            except services.EmailTaken:
+                messages.info(request, "Un compte existe déjà avec cette adresse : connectez-vous pour continuer.")
+                return redirect("accounts:login")
+            except services.VerificationError as error:
+                messages.error(request, str(error))
+                return redirect(restart)
+            del request.session[session_key]
+            auth_login(request, user, backend="relais.accounts.backends.ThrottledModelBackend")
+            return redirect(next_step)
+        return render(request, template, {"form": form, "email": verification.email, **(context or {})})
+
+    return view
+
+
+# Step 5: the password.
+signup_password = signup_password_view(
+    session_key=SIGNUP_SESSION_KEY,
+    restart="accounts:signup",
+    code_step="accounts:signup_verify",
+    next_step="accounts:signup_identity",
+    template="accounts/signup_password.html",
+)
 
 
 @allowed_during_account_setup

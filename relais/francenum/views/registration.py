@@ -1,7 +1,6 @@
 """Devenir activateur (seed 002 art. 3): four steps shown as a DSFR stepper, resumable at any point."""
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -144,30 +143,14 @@ signup_link = account_views.signup_link_view(
 )
 
 
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def signup_password(request):
-    verification = _verification(request)
-    if verification is None:
-        return redirect("activateurs:signup_email")
-    if verification.verified_at is None:
-        return redirect("activateurs:signup_code")
-    form = account_forms.SignupPasswordForm(request.POST or None, email=verification.email)
-    if form.is_valid():
-        try:
-            user = accounts.create_account(verification=verification, password=form.cleaned_data["password1"])
-        except accounts.EmailTaken:
-            messages.info(request, "Un compte existe déjà avec cette adresse : connectez-vous pour continuer.")
-            return redirect("accounts:login")
-        except accounts.VerificationError as error:
-            messages.error(request, str(error))
-            return redirect("activateurs:signup_email")
-        del request.session[SESSION_KEY]
-        auth_login(request, user, backend="relais.accounts.backends.ThrottledModelBackend")
-        return redirect("activateurs:signup_identity")
-    return render(
-        request, "francenum/register/password.html", {"form": form, "email": verification.email, **stepper(2)}
-    )
+signup_password = account_views.signup_password_view(
+    session_key=SESSION_KEY,
+    restart="activateurs:signup_email",
+    code_step="activateurs:signup_code",
+    next_step="activateurs:signup_identity",
+    template="francenum/register/password.html",
+    context=stepper(2),
+)
 
 
 @allowed_during_account_setup
