@@ -144,6 +144,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="connexions simultanées de wrk (défaut 8)")
     parser.add_argument("--threads", type=int, default=2, help="threads de wrk (défaut 2)")
     parser.add_argument("--workers", type=int, default=2, help="workers gunicorn (défaut 2)")
+    parser.add_argument(
+        "--latency-connections",
+        type=int,
+        default=0,
+        help="connexions de la mesure de latence des lectures (défaut : autant que de workers)",
+    )
     parser.add_argument("--warmup", type=int, default=2, help="secondes de chauffe par cible (défaut 2)")
     parser.add_argument("--port", type=int, default=0, help="port de gunicorn (défaut : un port libre)")
     parser.add_argument(
@@ -158,7 +164,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="relais-api-"))
     process = None
     wrk_options = {"threads": args.threads, "connections": args.connections}
+    # Reads are measured twice: at saturation (throughput; the p99 is then the queue, connections / throughput) and
+    # at the load the workers serve without queueing (one connection each: the p99 a caller sees, the target's).
+    latency_options = {"threads": 1, "connections": args.latency_connections or args.workers}
     results: dict[str, tuple[float, float, int]] = {}
+    latency: dict[str, float] = {}
     try:
         # The per-IP limits of the HTML form and of the open data would refuse most requests of this single client.
         env = {
@@ -196,6 +206,7 @@ def main() -> None:
         subjects_url = f"{base_url}/api/v1/landing_subjects?landing={LANDING}"
         for duration in (args.warmup, args.duration):
             results["subjects"] = wrk_script(subjects_url, get_script, duration=duration, **wrk_options)
+        latency["subjects"] = wrk_script(subjects_url, get_script, duration=args.duration, **latency_options)[1]
 
         open_data_urls = {
             "opendata_first": f"{base_url}{OPEN_DATA_PATH}",
@@ -208,6 +219,7 @@ def main() -> None:
             for duration in (args.warmup, args.duration):
                 measure = wrk(url, duration=duration, **wrk_options)
             results[name] = (measure.rps, measure.p99_ms, measure.requests)
+            latency[name] = wrk(url, duration=args.duration, **latency_options).p99_ms
 
         sent = 0
         for run_number, duration in enumerate((args.warmup, args.duration), start=1):
@@ -230,9 +242,12 @@ def main() -> None:
             stop(process)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"gunicorn {args.workers} workers ; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
+    print(
+        f"gunicorn {args.workers} workers ; débit : wrk -t{args.threads} -c{args.connections} -d{args.duration}s ; "
+        f"latence des lectures : wrk -t1 -c{latency_options['connections']} -d{args.duration}s"
+    )
     print(f"{activators} activateurs France Num publiés")
-    print(f"{'cible':<32} {'req/s':>8} {'p99 (ms)':>9}")
+    print(f"{'cible':<32} {'req/s':>8} {'p99 saturé (ms)':>16} {'p99 (ms)':>9}")
     for name, label in (
         ("subjects", "GET landing_subjects"),
         ("opendata_first", "GET activateurs (page 1)"),
@@ -241,16 +256,18 @@ def main() -> None:
         ("html_post", "POST formulaire HTML"),
     ):
         rps, p99, _requests = results[name]
-        print(f"{label:<32} {rps:>8.1f} {p99:>9.1f}")
+        print(f"{label:<32} {rps:>8.1f} {p99:>16.1f} {latency.get(name, p99):>9.1f}")
     # wrk does not count the requests still in flight when it stops; the server files them all the same.
     if not sent <= filed <= sent + 4 * args.connections:
         sys.exit(f"chaque dépôt doit créer une sollicitation : {filed} pour {sent} envois")
     print(f"{filed} sollicitations créées pour {sent} dépôts envoyés (chauffe comprise)")
-    first, region = results["opendata_first"][1], results["opendata_region"][1]
+    first, region = latency["opendata_first"], latency["opendata_region"]
+    saturated = max(results[name][1] for name in ("subjects", "opendata_first", "opendata_region"))
     print(
         f"RESULT api_post_rps={results['api_post'][0]:.1f} html_post_rps={results['html_post'][0]:.1f} "
-        f"subjects_p99_ms={results['subjects'][1]:.1f} opendata_p99_ms={max(first, region):.1f} "
-        f"opendata_first_p99_ms={first:.1f} opendata_region_p99_ms={region:.1f}"
+        f"subjects_p99_ms={latency['subjects']:.1f} opendata_p99_ms={max(first, region):.1f} "
+        f"opendata_first_p99_ms={first:.1f} opendata_region_p99_ms={region:.1f} "
+        f"reads_saturated_p99_ms={saturated:.1f}"
     )
 
 
