@@ -16,9 +16,10 @@ A team is kept when, in this order (the first failing rule is the one explained 
    keeps the need (alone in its institution, it is kept: its absent agents will still see the need).
 
 `route_need` decides, uncapped: rules 1–3 in one SQL query from the zones side (index on ``(zone_type, code)``),
-which also tells whether each team's agents are all absent today; rules 4–8 in Python on the few teams it returns,
-in three queries whatever the directory (the place, the teams, their filters). On PostgreSQL the first two are
-prepared once per connection (relais.core.prepared): planning them cost more than running them.
+which also tells whether each team's agents are all absent today and brings the filters of each team, its antenne
+and its institution; rules 4–8 in Python on the few teams it returns: two queries whatever the directory (the
+place, the teams). On PostgreSQL both are prepared once per connection (relais.core.prepared): planning them cost
+more than running them.
 `explain_routing` (support's page only) looks at the other teams holding the subject in the region and tells, with
 the same rule functions, why each is left out: it never changes the kept teams.
 """
