@@ -2,8 +2,9 @@
 
 Raw SQL because the ORM cannot put a UNION inside a subquery, and a single select with OR-ed conditions over several
 tables makes SQLite scan every team. Each branch of `_COVERING` starts from an index:
-1. teams with their own zones among the zones of the place — `{zone}` stands for a condition on `zone`
-   (covering index on zone_type, code, owners);
+1. teams with their own zones among the zones of the place — `{zones}` stands for the zones read (joined from the
+   list of the place's codes, or the whole table) and `{zone}` for a condition on them (covering index on
+   zone_type, code, owners);
 2. teams without zones of their own whose antenne has such a zone (same index, then expert.antenne_id);
 3. teams without zones of their own in a national antenne (index on territorial_level).
 The same template, with the zones of the establishment's region, gives the teams that support's explanation
@@ -26,10 +27,10 @@ from .place import Place
 from .rules import FILTER_CRITERIA, FilterCriteria, ScopedFilter
 
 _COVERING = """
-    SELECT zone.expert_id AS id FROM conseillers_entreprises_territorialzone zone
+    SELECT zone.expert_id AS id FROM {zones}
     WHERE zone.expert_id IS NOT NULL AND ({zone})
     UNION
-    SELECT team.id FROM conseillers_entreprises_territorialzone zone
+    SELECT team.id FROM {zones}
     JOIN conseillers_entreprises_expert team ON team.antenne_id = zone.antenne_id
     WHERE NOT team.has_own_zones AND ({zone})
     UNION
@@ -37,6 +38,7 @@ _COVERING = """
     JOIN conseillers_entreprises_expert team ON team.antenne_id = national.id
     WHERE national.territorial_level = '{national}' AND NOT team.has_own_zones
 """
+_ZONES = "conseillers_entreprises_territorialzone zone"
 
 # A constant of the code, written in the text rather than passed: a statement prepared once (relais.core.prepared)
 # is planned for any value of its parameters, and the planner would then expect half the antennes to be national.
@@ -123,19 +125,22 @@ def _filters_column() -> str:
 
 
 # The subject by joins, not by a condition: one offer per (institution, subject) and one holding per (team, offer)
-# (unique indexes), so each team comes once; PostgreSQL then keeps the teams holding the subject from the index of
-# the holdings (expert, offer) before reading the teams and their antennes (3 ms instead of 7 at 50,000 teams).
+# (unique indexes), so each team comes once. The teams holding the subject are kept from the index of the holdings
+# (expert, offer) before the teams and their antennes are read (PostgreSQL: 3 ms instead of 7 at 50,000 teams);
+# CROSS JOIN makes SQLite keep this order rather than start from every holder of the subject.
 _COVERING_TEAMS_SQL = f"""
 SELECT {_SELECT}, {_ALL_ABSENT}, {{filters}}
 FROM ({{covering}}) covering
-JOIN conseillers_entreprises_expertsubject held ON held.expert_id = covering.id
-JOIN conseillers_entreprises_institutionsubject offer
-    ON offer.id = held.institution_subject_id AND offer.subject_id = %s
-JOIN conseillers_entreprises_expert expert ON expert.id = covering.id
-JOIN conseillers_entreprises_antenne antenne
-    ON antenne.id = expert.antenne_id AND antenne.institution_id = offer.institution_id
-JOIN conseillers_entreprises_institution institution ON institution.id = antenne.institution_id
-WHERE expert.is_active AND antenne.is_active AND institution.is_active
+CROSS JOIN conseillers_entreprises_expertsubject held
+CROSS JOIN conseillers_entreprises_institutionsubject offer
+CROSS JOIN conseillers_entreprises_expert expert
+CROSS JOIN conseillers_entreprises_antenne antenne
+CROSS JOIN conseillers_entreprises_institution institution
+WHERE held.expert_id = covering.id
+    AND offer.id = held.institution_subject_id AND offer.subject_id = %s
+    AND expert.id = covering.id AND expert.is_active
+    AND antenne.id = expert.antenne_id AND antenne.institution_id = offer.institution_id AND antenne.is_active
+    AND institution.id = antenne.institution_id AND institution.is_active
 """
 
 _REGION_TEAMS_SQL = f"""
@@ -170,30 +175,30 @@ _REGION_ZONE = """
 """
 
 
-# A place has at most this many zone codes (commune, parent commune, EPCI, department, region): the condition
-# always has this many terms, the last code repeated, so that its text, prepared once, serves every place.
+# A place has at most this many zone codes (commune, parent commune, EPCI, department, region): the list of codes
+# always has this many pairs, the last code repeated, so that its text, prepared once, serves every place.
 _PLACE_CODES = 5
 
 
-def _place_condition(place: Place) -> tuple[str, list]:
+def _covering(place: Place) -> tuple[str, list]:
     pairs = place.codes
     if not pairs:
-        return "1 = 0", []
+        return _COVERING.format(zones=_ZONES, zone="1 = 0", national=_NATIONAL), []
     pairs = pairs + [pairs[-1]] * (_PLACE_CODES - len(pairs))
-    # A list of pairs rather than OR-ed conditions: PostgreSQL then probes the index once per pair and reads the
-    # owners from it (index-only), where the OR-ed form read every zone row from the table (2 ms at 50,000 teams).
-    condition = f"(zone.zone_type, zone.code) IN (VALUES {', '.join(['(%s, %s)'] * len(pairs))})"
-    return condition, [value for pair in pairs for value in pair]
-
-
-def _covering(place: Place) -> tuple[str, list]:
-    condition, params = _place_condition(place)
-    return _COVERING.format(zone=condition, national=_NATIONAL), [*params, *params]
+    # The zones of the place joined from the list of its codes: both databases then search the index once per code,
+    # PostgreSQL reading the owners from the index alone, where OR-ed conditions read every zone row from the table
+    # (2 ms at 50,000 teams) and a row-value IN made SQLite scan all the zones.
+    zones = (
+        f"(VALUES {', '.join(['(%s, %s)'] * len(pairs))}) place "
+        f"JOIN {_ZONES} ON zone.zone_type = place.column1 AND zone.code = place.column2"
+    )
+    params = [value for pair in pairs for value in pair]
+    return _COVERING.format(zones=zones, zone="1 = 1", national=_NATIONAL), [*params, *params]
 
 
 def _region_covering(place: Place) -> tuple[str, list]:
     if not place.is_known:
-        return _COVERING.format(zone="1 = 0", national=_NATIONAL), []
+        return _COVERING.format(zones=_ZONES, zone="1 = 0", national=_NATIONAL), []
     region = place.region_code
     params = [
         ZoneType.REGION.value,
@@ -205,7 +210,7 @@ def _region_covering(place: Place) -> tuple[str, list]:
         ZoneType.COMMUNE.value,
         region,
     ]
-    return _COVERING.format(zone=_REGION_ZONE, national=_NATIONAL), [*params, *params]
+    return _COVERING.format(zones=_ZONES, zone=_REGION_ZONE, national=_NATIONAL), [*params, *params]
 
 
 _CONVERTERS: dict[tuple, list] = {}
