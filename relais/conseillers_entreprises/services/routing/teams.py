@@ -176,15 +176,16 @@ _REGION_ZONE = """
 
 
 # A place has at most this many zone codes (commune, parent commune, EPCI, department, region): the list of codes
-# always has this many pairs, the last code repeated, so that its text, prepared once, serves every place.
+# always has this many pairs, completed with a pair no zone has, so that its text, prepared once, serves every place.
 _PLACE_CODES = 5
+_NO_ZONE = ("", "")
 
 
 def _covering(place: Place) -> tuple[str, list]:
     pairs = place.codes
     if not pairs:
         return _COVERING.format(zones=_ZONES, zone="1 = 0", national=_NATIONAL), []
-    pairs = pairs + [pairs[-1]] * (_PLACE_CODES - len(pairs))
+    pairs = pairs + [_NO_ZONE] * (_PLACE_CODES - len(pairs))
     # The zones of the place joined from the list of its codes: both databases then search the index once per code,
     # PostgreSQL reading the owners from the index alone, where OR-ed conditions read every zone row from the table
     # (2 ms at 50,000 teams) and a row-value IN made SQLite scan all the zones.
