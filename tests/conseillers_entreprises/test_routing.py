@@ -495,11 +495,11 @@ def test_constant_query_count_whatever_the_number_of_experts(territory, subject,
         MatchFilter.objects.create(expert=expert, excluded_naf_codes=["01"]).subjects.add(subject)
         absent(expert.users.get())
     establishment = Establishment.objects.select_related("company").get(pk=establishment_in(territory["lyon"]).pk)
-    # The place, then the covering teams with their agents' absences and their filters.
-    with django_assert_max_num_queries(2):
+    # One query: the place, the covering teams with their agents' absences and their filters.
+    with django_assert_max_num_queries(1):
         assert len(route_need(subject=subject, establishment=establishment).kept) == count
     # The same, then the teams of the region with their filters (every one is kept: nothing else to explain).
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert len(route_need(subject=subject, establishment=establishment, explain=True).kept) == count
 
 

@@ -23,7 +23,7 @@ from relais.core import prepared
 
 from ...enums import TerritorialLevel, ZoneType
 from ...models import Antenne, Expert, Institution, MatchFilter, SubjectAnswerFilter
-from .place import Place
+from .place import Place, place_from, place_key, place_sql
 from .rules import FILTER_CRITERIA, FilterCriteria, ScopedFilter
 
 _COVERING = """
@@ -175,28 +175,6 @@ _REGION_ZONE = """
 """
 
 
-# A place has at most this many zone codes (commune, parent commune, EPCI, department, region): the list of codes
-# always has this many pairs, completed with a pair no zone has, so that its text, prepared once, serves every place.
-_PLACE_CODES = 5
-_NO_ZONE = ("", "")
-
-
-def _covering(place: Place) -> tuple[str, list]:
-    pairs = place.codes
-    if not pairs:
-        return _COVERING.format(zones=_ZONES, zone="1 = 0", national=_NATIONAL), []
-    pairs = pairs + [_NO_ZONE] * (_PLACE_CODES - len(pairs))
-    # The zones of the place joined from the list of its codes: both databases then search the index once per code,
-    # PostgreSQL reading the owners from the index alone, where OR-ed conditions read every zone row from the table
-    # (2 ms at 50,000 teams) and a row-value IN made SQLite scan all the zones.
-    zones = (
-        f"(VALUES {', '.join(['(%s, %s)'] * len(pairs))}) place "
-        f"JOIN {_ZONES} ON zone.zone_type = place.column1 AND zone.code = place.column2"
-    )
-    params = [value for pair in pairs for value in pair]
-    return _COVERING.format(zones=zones, zone="1 = 1", national=_NATIONAL), [*params, *params]
-
-
 def _region_covering(place: Place) -> tuple[str, list]:
     if not place.is_known:
         return _COVERING.format(zones=_ZONES, zone="1 = 0", national=_NATIONAL), []
@@ -299,34 +277,75 @@ def _experts_from(rows, *, flags: tuple[str, ...] = ()) -> list[Expert]:
     return experts
 
 
-def covering_teams(*, subject_id: int, place: Place, today: datetime.date) -> list[Expert]:
-    """The active teams holding the subject through their institution whose territory covers the place, each with
-    `all_absent` (it has agents, all absent `today`) and its filters: one query whatever the size of the
-    directory."""
-    covering, covering_params = _covering(place)
-    name = "routing_covering_teams" if place.codes else "routing_covering_teams_nowhere"
-    sql = _COVERING_TEAMS_SQL.format(covering=covering, filters=_filters_column())
+# The establishment's place (place.py) and the codes of the zones that may cover it, computed in SQL so that the
+# teams' query need not wait for the place: the commune and, for an arrondissement, its parent commune, the EPCI of
+# either, the department and the region; none for an unknown commune (the national teams only). Every query of
+# teams starts with them; the decision's also returns the place, on every row (alone, with NULL teams, when no team
+# covers it). The zones are joined from the codes: both databases search the index once per code, PostgreSQL
+# reading the owners from the index alone (OR-ed conditions read every zone row from the table, 2 ms at 50,000
+# teams, and a row-value IN made SQLite scan all the zones).
+_PLACE_COLUMNS = tuple(field.name for field in dataclasses.fields(Place))
+assert all(zone_type.value.isalpha() for zone_type in ZoneType)
+_WITH_PLACE = """
+WITH place({place_columns}) AS ({place}),
+codes(zone_type, code) AS (
+    SELECT '{commune}', commune_code FROM place WHERE commune_code <> ''
+    UNION ALL SELECT '{commune}', parent_code FROM place WHERE commune_code <> '' AND parent_code <> ''
+    UNION ALL SELECT '{epci}', epci_siren FROM place WHERE commune_code <> '' AND epci_siren <> ''
+    UNION ALL SELECT '{department}', department_code FROM place WHERE commune_code <> ''
+    UNION ALL SELECT '{region}', region_code FROM place WHERE commune_code <> ''
+)"""
+_PLACE_COVERING = _COVERING.format(
+    zones=f"codes JOIN {_ZONES} ON zone.zone_type = codes.zone_type AND zone.code = codes.code",
+    zone="1 = 1",
+    national=_NATIONAL,
+)
+_PLACED_TEAMS_SQL = """{with_place},
+teams AS ({teams})
+SELECT place.*, teams.* FROM (SELECT 1 AS one) one LEFT JOIN place ON 1 = 1 LEFT JOIN teams ON 1 = 1
+"""
+
+
+def _with_place(establishment) -> tuple[str, str, list]:
+    """The key the commune is found by, the `WITH` clause of the place and its codes, and its parameters."""
+    key, value = place_key(establishment)
+    sql = _WITH_PLACE.format(
+        place_columns=", ".join(_PLACE_COLUMNS),
+        place=place_sql(key),
+        commune=ZoneType.COMMUNE.value,
+        epci=ZoneType.EPCI.value,
+        department=ZoneType.DEPARTMENT.value,
+        region=ZoneType.REGION.value,
+    )
+    return key, sql, [value]
+
+
+def placed_teams(*, subject_id: int, establishment, today: datetime.date) -> tuple[Place, list[Expert]]:
+    """The establishment's place, and the active teams holding the subject through their institution whose
+    territory covers it, each with `all_absent` (it has agents, all absent `today`) and its filters: one query
+    whatever the size of the directory."""
+    key, with_place, params = _with_place(establishment)
+    teams = _COVERING_TEAMS_SQL.format(covering=_PLACE_COVERING, filters=_filters_column())
+    sql = _PLACED_TEAMS_SQL.format(with_place=with_place, teams=teams)
+    width = len(_PLACE_COLUMNS)
     with connection.cursor() as cursor:
-        prepared.execute(cursor, name, sql, [today, today, *covering_params, subject_id])
-        return _experts_from(cursor.fetchall(), flags=("all_absent",))
+        prepared.execute(cursor, f"routing_placed_teams_by_{key}", sql, [*params, today, today, subject_id])
+        rows = cursor.fetchall()
+    place = place_from(rows[0][:width])
+    return place, _experts_from([row[width:] for row in rows if row[width] is not None], flags=("all_absent",))
 
 
 # The rules decided in SQL for support's explanation.
 _FLAGS = ("holds_subject", "covers_place")
 
 
-def _with_flags_params(*, subject_id: int, place: Place) -> tuple[str, list]:
-    covering, covering_params = _covering(place)
-    return covering, [subject_id, *covering_params]
-
-
-def region_teams(*, subject_id: int, place: Place, limit: int) -> tuple[list[Expert], int]:
+def region_teams(*, subject_id: int, establishment, place: Place, limit: int) -> tuple[list[Expert], int]:
     """The teams holding the subject (through any institution) with a zone in the place's region, or national, with
     the flags of the rules decided in SQL (`holds_subject`, `covers_place`): at most `limit`, and how many more."""
-    covering, flag_params = _with_flags_params(subject_id=subject_id, place=place)
+    _key, with_place, params = _with_place(establishment)
     region, region_params = _region_covering(place)
-    sql = _REGION_TEAMS_SQL.format(covering=covering, region=region, filters=_filters_column())
-    params = [*flag_params, subject_id, *region_params]
+    sql = with_place + _REGION_TEAMS_SQL.format(covering=_PLACE_COVERING, region=region, filters=_filters_column())
+    params = [*params, subject_id, subject_id, *region_params]
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT {int(limit) + 1}", params)
         teams = _experts_from(cursor.fetchall(), flags=_FLAGS)
@@ -336,10 +355,11 @@ def region_teams(*, subject_id: int, place: Place, limit: int) -> tuple[list[Exp
         return teams[:limit], cursor.fetchone()[0] - limit
 
 
-def one_team(*, expert_id: int, subject_id: int, place: Place) -> Expert | None:
-    covering, flag_params = _with_flags_params(subject_id=subject_id, place=place)
+def one_team(*, expert_id: int, subject_id: int, establishment) -> Expert | None:
+    _key, with_place, params = _with_place(establishment)
+    sql = with_place + _ONE_TEAM_SQL.format(covering=_PLACE_COVERING, filters=_filters_column())
     with connection.cursor() as cursor:
-        cursor.execute(_ONE_TEAM_SQL.format(covering=covering, filters=_filters_column()), [*flag_params, expert_id])
+        cursor.execute(sql, [*params, subject_id, expert_id])
         row = cursor.fetchone()
     return _experts_from([row], flags=_FLAGS)[0] if row else None
 
