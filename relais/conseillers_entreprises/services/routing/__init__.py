@@ -15,11 +15,11 @@ A team is kept when, in this order (the first failing rule is the one explained 
 8. ``absence``: a team whose agents are all absent today is left out when another team of the same institution
    keeps the need (alone in its institution, it is kept: its absent agents will still see the need).
 
-`route_need` decides, uncapped: rules 1–3 in one SQL query from the zones side (index on ``(zone_type, code)``),
-which also tells whether each team's agents are all absent today and brings the filters of each team, its antenne
-and its institution; rules 4–8 in Python on the few teams it returns: two queries whatever the directory (the
-place, the teams). On PostgreSQL both are prepared once per connection (relais.core.prepared): planning them cost
-more than running them.
+`route_need` decides, uncapped, in one SQL query whatever the directory: the establishment's place and the codes
+of the zones that may cover it, then rules 1–3 from the zones side (index on ``(zone_type, code)``), with whether
+each team's agents are all absent today and the filters of each team, its antenne and its institution; rules 4–8
+in Python on the few teams it returns. On PostgreSQL the query is prepared once per connection
+(relais.core.prepared): planning it cost more than running it.
 `explain_routing` (support's page only) looks at the other teams holding the subject in the region and tells, with
 the same rule functions, why each is left out: it never changes the kept teams.
 """
