@@ -127,6 +127,19 @@ def test_establishment_without_commune_link_is_located_by_its_insee_code(territo
     assert route_need(subject=subject, establishment=establishment).kept == [expert]
 
 
+@pytest.mark.parametrize("insee_code", ["", "99999"])
+def test_establishment_in_no_known_commune_goes_to_the_national_teams_only(territory, subject, insee_code):
+    national = expert_for(subject, level=TerritorialLevel.NATIONAL)
+    local = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")])
+    establishment = EstablishmentFactory(commune=None, commune_insee_code=insee_code)
+    routing = route_need(subject=subject, establishment=establishment, explain=True)
+    assert routing.kept == [national]
+    assert not routing.need.place.is_known
+    assert explain_expert(expert=local, routing=routing).reason == (
+        "Hors territoire : l’antenne couvre Rhône (69), pas la commune de l’établissement, inconnue."
+    )
+
+
 def test_expert_zones_override_the_antenne_zones(territory, subject):
     expert = expert_for(subject, zones=[(ZoneType.DEPARTMENT, "69")], own_zones=[(ZoneType.DEPARTMENT, "33")])
     assert expert.has_own_zones
@@ -495,10 +508,11 @@ def test_constant_query_count_whatever_the_number_of_experts(territory, subject,
         MatchFilter.objects.create(expert=expert, excluded_naf_codes=["01"]).subjects.add(subject)
         absent(expert.users.get())
     establishment = Establishment.objects.select_related("company").get(pk=establishment_in(territory["lyon"]).pk)
-    # The place, the covering teams with their agents' absences, their filters.
-    with django_assert_max_num_queries(3):
+    # One query: the place, the covering teams with their agents' absences and their filters.
+    with django_assert_max_num_queries(1):
         assert len(route_need(subject=subject, establishment=establishment).kept) == count
-    with django_assert_max_num_queries(8):
+    # The same, then the teams of the region with their filters (every one is kept: nothing else to explain).
+    with django_assert_max_num_queries(2):
         assert len(route_need(subject=subject, establishment=establishment, explain=True).kept) == count
 
 

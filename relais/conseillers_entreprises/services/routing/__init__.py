@@ -15,10 +15,11 @@ A team is kept when, in this order (the first failing rule is the one explained 
 8. ``absence``: a team whose agents are all absent today is left out when another team of the same institution
    keeps the need (alone in its institution, it is kept: its absent agents will still see the need).
 
-`route_need` decides, uncapped: rules 1–3 in one SQL query from the zones side (index on ``(zone_type, code)``),
-which also tells whether each team's agents are all absent today; rules 4–8 in Python on the few teams it returns,
-in three queries whatever the directory (the place, the teams, their filters). On PostgreSQL the first two are
-prepared once per connection (relais.core.prepared): planning them cost more than running them.
+`route_need` decides, uncapped, in one SQL query whatever the directory: the establishment's place and the codes
+of the zones that may cover it, then rules 1–3 from the zones side (index on ``(zone_type, code)``), with whether
+each team's agents are all absent today and the filters of each team, its antenne and its institution; rules 4–8
+in Python on the few teams it returns. On PostgreSQL the query is prepared once per connection
+(relais.core.prepared): planning it cost more than running it.
 `explain_routing` (support's page only) looks at the other teams holding the subject in the region and tells, with
 the same rule functions, why each is left out: it never changes the kept teams.
 """
@@ -37,7 +38,7 @@ from relais.territories.models import Commune, Department, Epci, Region
 from ...enums import ZoneType
 from ...models import Expert, Subject, TerritorialZone
 from . import teams as team_queries
-from .place import Place, place_of
+from .place import Place
 from .rules import CompanyFacts, answers_failure, chamber_failure, filters_failure, opco_failure
 
 RULE_INACTIVE = "inactive"
@@ -117,11 +118,6 @@ class Routing:
     present_institution_ids: set[int] = field(default_factory=set)
 
 
-def routed_need(*, subject: Subject, establishment, answers=None) -> RoutedNeed:
-    facts = CompanyFacts.of(establishment, place=place_of(establishment), today=datetime.date.today(), answers=answers)
-    return RoutedNeed(subject=subject, establishment=establishment, facts=facts)
-
-
 @functools.lru_cache(maxsize=8192)
 def _sort_name(name: str) -> str:
     return normalize_search_text(name)
@@ -181,8 +177,10 @@ def route_need(*, subject: Subject, establishment, answers=None, explain: bool =
     `answers` are the company's answers to the subject's questions ({question id: bool}). With `explain`, the
     routing also carries support's explanation (`explain_routing`), computed apart from the decision.
     """
-    need = routed_need(subject=subject, establishment=establishment, answers=answers)
-    candidates = team_queries.covering_teams(subject_id=subject.pk, place=need.place, today=need.facts.today)
+    today = datetime.date.today()
+    place, candidates = team_queries.placed_teams(subject_id=subject.pk, establishment=establishment, today=today)
+    facts = CompanyFacts.of(establishment, place=place, today=today, answers=answers)
+    need = RoutedNeed(subject=subject, establishment=establishment, facts=facts)
     rules = _CompanyRules(candidates, need)
     passing = [expert for expert in candidates if rules.exclusion(expert) is None]
     # Absence only decides between teams of one institution: a team alone in its institution is kept anyway.
@@ -308,7 +306,7 @@ def explain_routing(routing: Routing) -> Routing:
     ordered as the kept teams; past EXPLAIN_MAX_CANDIDATES, the rest is counted in `omitted_candidates`."""
     need = routing.need
     candidates, omitted = team_queries.region_teams(
-        subject_id=need.subject.pk, place=need.place, limit=EXPLAIN_MAX_CANDIDATES
+        subject_id=need.subject.pk, establishment=need.establishment, place=need.place, limit=EXPLAIN_MAX_CANDIDATES
     )
     exclusions = _explained(candidates, routing)
     rank = {expert.pk: position for position, expert in enumerate(_sorted(e.expert for e in exclusions))}
@@ -329,7 +327,7 @@ def explain_expert(
     if any(kept.pk == expert.pk for kept in routing.kept):
         return None
     need = routing.need
-    team = team_queries.one_team(expert_id=expert.pk, subject_id=need.subject.pk, place=need.place)
+    team = team_queries.one_team(expert_id=expert.pk, subject_id=need.subject.pk, establishment=need.establishment)
     if team is None:
         return None
     exclusions = _explained([team], routing)
@@ -345,5 +343,4 @@ __all__ = [
     "explain_expert",
     "explain_routing",
     "route_need",
-    "routed_need",
 ]

@@ -1,10 +1,7 @@
-"""Where an establishment is: the codes of the zones that cover it and their names, read in one query."""
+"""Where an establishment is: its commune, EPCI, department and region (codes and names), as the teams' queries read
+them (teams.py computes from them the codes of the zones that may cover it)."""
 
 from dataclasses import dataclass
-
-from django.db import connection
-
-from relais.core import prepared
 
 from ...enums import ZoneType
 
@@ -46,18 +43,6 @@ class Place:
         """The establishment's commune, and its parent commune for an arrondissement."""
         return frozenset(code for code in (self.commune_code, self.parent_code) if code)
 
-    @property
-    def codes(self) -> list[tuple[str, str]]:
-        """The (zone_type, code) pairs of the zones that cover the place, in a stable order."""
-        if not self.is_known:
-            return []
-        pairs = {(ZoneType.COMMUNE.value, code) for code in self.commune_codes}
-        if self.epci_siren:
-            pairs.add((ZoneType.EPCI.value, self.epci_siren))
-        pairs.add((ZoneType.DEPARTMENT.value, self.department_code))
-        pairs.add((ZoneType.REGION.value, self.region_code))
-        return sorted(pairs)
-
     def describe(self, zone_type: str) -> str:
         """The place at the level of a zone type, for "outside the territory" reasons."""
         if not self.is_known:
@@ -76,15 +61,20 @@ class Place:
         return f"{self.commune_name} ({self.commune_code})"
 
 
-def place_of(establishment) -> Place:
-    """The establishment's place, from its commune link, else its INSEE code; an unknown place has no zone."""
+def place_key(establishment) -> tuple[str, object]:
+    """How the establishment's commune is found: by its link, else by its INSEE code (`_PLACE_SQL` with `key`, and
+    the value); an establishment with neither looks for no commune."""
     if establishment.commune_id is not None:
-        key, value = "id", establishment.commune_id
-    elif establishment.commune_insee_code:
-        key, value = "insee_code", establishment.commune_insee_code
-    else:
-        return Place()
-    with connection.cursor() as cursor:
-        prepared.execute(cursor, f"routing_place_by_{key}", _PLACE_SQL.format(key=key), [value])
-        row = cursor.fetchone()
-    return Place(*(value or "" for value in row)) if row else Place()
+        return "id", establishment.commune_id
+    if establishment.commune_insee_code:
+        return "insee_code", establishment.commune_insee_code
+    return "id", None
+
+
+def place_sql(key: str) -> str:
+    return _PLACE_SQL.format(key=key)
+
+
+def place_from(values) -> Place:
+    """The place from the columns of `_PLACE_SQL` (all None when no commune was found: an unknown place)."""
+    return Place(*(value or "" for value in values)) if values[0] is not None else Place()

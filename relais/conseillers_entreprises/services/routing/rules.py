@@ -7,7 +7,7 @@ None when the company passes, else why it does not (French, for support).
 import csv
 import datetime
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from relais.companies.enums import ActivityNature
@@ -255,14 +255,34 @@ def filter_signature(match_filter, subject_ids: frozenset[int]) -> tuple:
     return (subject_ids, filled)
 
 
+@dataclass(frozen=True, slots=True)
+class FilterCriteria:
+    """A match filter (models.MatchFilter) as the rules read it: its owner and its criteria, without a model
+    instance (routing builds them from a JSON column of the teams' query)."""
+
+    pk: int
+    institution_id: int | None
+    antenne_id: int | None
+    expert_id: int | None
+    min_years_of_existence: int | None
+    max_years_of_existence: int | None
+    min_staff: int | None
+    max_staff: int | None
+    accepted_naf_codes: list[str]
+    excluded_naf_codes: list[str]
+    accepted_legal_forms: list[str]
+    excluded_legal_forms: list[str]
+    excluded_communes: list[str]
+
+
 @dataclass(frozen=True)
 class ScopedFilter:
-    """A match filter that applies to the need's subject, with the subjects it is scoped to."""
+    """A match filter with the subjects it is scoped to (none: every subject)."""
 
-    match_filter: object
+    match_filter: FilterCriteria
     subject_ids: frozenset[int]
 
-    @property
+    @cached_property
     def signature(self) -> tuple:
         return filter_signature(self.match_filter, self.subject_ids)
 
