@@ -6,11 +6,13 @@ their communes' centres is at most the candidate's maximum distance ("toute la F
 candidate is available by the mission's start (by today once the mission has started).
 
 Only the part that does not move with the calendar is stored: `MatchPair` holds the pairs within radius, for
-candidates with a radius, with their distance (a structure's list reads them nearest first from an index). The date
-part and the candidates of "toute la France" (tens of millions of pairs, all decided by the territory alone) are
-applied when a structure's list is read (`Candidate.objects.matching_parts`). A change of a candidate or a structure
-recomputes that one's pairs (`update_candidate_pairs`, `update_structure_pairs`, run by tasks) and writes only the
-differences; `rebuild_pairs` recomputes them all.
+candidates with a radius, with their distance and the candidate's availability date (a structure's list reads them
+nearest first from an index, and counts them there). The date part and the candidates of "toute la France" (tens of
+millions of pairs, all decided by the territory alone) are applied when a structure's list is read
+(`Candidate.objects.matching_parts`). A change of a candidate or a structure recomputes that one's pairs
+(`update_candidate_pairs`, `update_structure_pairs`, run by tasks) and writes only the differences; what must not
+wait for the task (a candidate who stops matching, a new availability date) is applied in the change's own
+transaction (`sync_candidate`); `rebuild_pairs` recomputes them all.
 
 The distance test is decided in one place, the SQL query of `_pairs_sql`, for the full rebuild and for the
 incremental updates alike: the database joins each candidate with the structures of their territory inside a
@@ -75,8 +77,9 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
 
 
 def _pairs_sql(where: str, *, structures: str | None = None) -> str:
-    """The pairs within radius, `candidate_id, structure_id, distance_km`: the rule's one decision. `structures`: a
-    table to read the structures from instead of theirs (the rebuild's narrow copy, same columns)."""
+    """The pairs within radius, `candidate_id, structure_id, distance_km, available_from` (the candidate's date,
+    carried): the rule's one decision. `structures`: a table to read the structures from instead of theirs (the
+    rebuild's narrow copy, same columns)."""
     candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
     # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
@@ -88,8 +91,9 @@ def _pairs_sql(where: str, *, structures: str | None = None) -> str:
         f" ELSE ABS(c.latitude) + c.max_distance_km / {K} END))) + {M})"
     )
     return f"""
-        SELECT candidate_id, structure_id, distance_km FROM (
-            SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km
+        SELECT candidate_id, structure_id, distance_km, available_from FROM (
+            SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km,
+                   c.available_from AS available_from
             FROM {candidate} c
             CROSS JOIN {structure} s
             WHERE s.territory = c.territory
@@ -119,7 +123,7 @@ def _params(**params) -> dict:
     }
 
 
-COLUMNS = "candidate_id, structure_id, distance_km"
+COLUMNS = "candidate_id, structure_id, distance_km, available_from"
 
 
 def rebuild_pairs() -> int:
@@ -140,12 +144,14 @@ STRUCTURES_COPY = "cn_rebuild_structures"
 
 
 def _copy_structures(cursor) -> str:
-    """A temporary copy of the structures' columns the rule reads, indexed on (territory, status, latitude,
-    longitude): each candidate's box is then one range of that index with the longitude checked in the index,
-    where the structures' own index (down to the latitude) would hand over a band across the whole territory, each
-    row fetched for its longitude. Returns its name."""
+    """A copy of the structures' columns the rule reads, indexed on (territory, status, latitude, longitude): each
+    candidate's box is then one range of that index with the longitude checked in the index, where the structures'
+    own index (down to the latitude) would hand over a band across the whole territory, each row fetched for its
+    longitude. Temporary on SQLite; on PostgreSQL an unlogged table (dropped before the commit), which the parallel
+    workers of the rebuild can read, unlike a temporary one. Returns its name."""
+    kind = "UNLOGGED" if connection.vendor == "postgresql" else "TEMPORARY"
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {STRUCTURES_COPY} AS"
+        f"CREATE {kind} TABLE {STRUCTURES_COPY} AS"
         f" SELECT id, territory, status, latitude, longitude FROM {HostStructure._meta.db_table}"
     )
     cursor.execute(
@@ -189,12 +195,23 @@ def _rebuild_postgresql() -> int:
         cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'", [table])
         (primary_key,) = cursor.fetchone()
-        cursor.execute(f"CREATE TABLE {build} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)")
         structures = _copy_structures(cursor)
-        cursor.execute(f"INSERT INTO {build} ({COLUMNS}) {_pairs_sql('', structures=structures)}", _params())
+        # CREATE TABLE AS, not INSERT … SELECT: its query may run in parallel workers (each takes part of the
+        # candidates; the columns come out in the model's order and types). The columns outside the key are then
+        # declared NOT NULL in the same ALTER that builds the key: one pass over the rows for both.
+        cursor.execute(f"CREATE TABLE {build} AS {_pairs_sql('', structures=structures)}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}")
-        cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {build}_pkey PRIMARY KEY ({key_columns})")
+        others = [
+            field.column
+            for field in MatchPair._meta.concrete_fields
+            if field.name not in MatchPair._meta.pk.field_names
+        ]
+        cursor.execute(
+            f"ALTER TABLE {build} "
+            + "".join(f"ALTER COLUMN {editor.quote_name(column)} SET NOT NULL, " for column in others)
+            + f"ADD CONSTRAINT {build}_pkey PRIMARY KEY ({key_columns})"
+        )
         indexes = [(index, index.clone()) for index in MatchPair._meta.indexes]
         for index, building in indexes:
             building.name = f"{index.name}_build"
@@ -231,23 +248,23 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
                 diff AS MATERIALIZED (
                     SELECT COALESCE(w.candidate_id, s.candidate_id) AS candidate_id,
                            COALESCE(w.structure_id, s.structure_id) AS structure_id,
-                           w.distance_km AS wanted_km, s.distance_km AS stored_km
+                           w.distance_km AS wanted_km, s.distance_km AS stored_km, w.available_from
                     FROM wanted w
                     FULL JOIN stored s ON s.candidate_id = w.candidate_id AND s.structure_id = w.structure_id
-                    WHERE w.distance_km IS DISTINCT FROM s.distance_km
+                    WHERE (w.distance_km, w.available_from) IS DISTINCT FROM (s.distance_km, s.available_from)
                 ),
                 gone AS (
                     DELETE FROM {table} p USING diff d
                     WHERE d.wanted_km IS NULL AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
                 ),
                 moved AS (
-                    UPDATE {table} p SET distance_km = d.wanted_km FROM diff d
+                    UPDATE {table} p SET distance_km = d.wanted_km, available_from = d.available_from FROM diff d
                     WHERE d.wanted_km IS NOT NULL AND d.stored_km IS NOT NULL
                       AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
                 ),
                 added AS (
                     INSERT INTO {table} ({COLUMNS})
-                    SELECT candidate_id, structure_id, wanted_km FROM diff WHERE stored_km IS NULL
+                    SELECT candidate_id, structure_id, wanted_km, available_from FROM diff WHERE stored_km IS NULL
                     ON CONFLICT DO NOTHING
                 )
                 SELECT COUNT(*) FROM wanted
@@ -271,12 +288,25 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
         cursor.execute(
             f"""
             INSERT INTO {table} ({COLUMNS}) SELECT {COLUMNS} FROM temp.cn_pair_wanted WHERE true
-            ON CONFLICT (candidate_id, structure_id) DO UPDATE SET distance_km = excluded.distance_km
-            WHERE distance_km <> excluded.distance_km
+            ON CONFLICT (candidate_id, structure_id)
+            DO UPDATE SET distance_km = excluded.distance_km, available_from = excluded.available_from
+            WHERE distance_km <> excluded.distance_km OR available_from <> excluded.available_from
             """
         )
         cursor.execute("DELETE FROM temp.cn_pair_wanted")
         return count
+
+
+def sync_candidate(candidate: Candidate) -> None:
+    """What of a candidate's pairs must follow a change of theirs at once, in the transaction that saves it (their
+    recomputation is a task that comes after the commit): a candidate who no longer matches (unavailable, recruited)
+    has no pairs, and the pairs carry the candidate's availability date. A structure's list reads its pairs alone;
+    whoever changes a candidate's status or availability date calls this."""
+    pairs = MatchPair.objects.filter(candidate_id=candidate.pk)
+    if candidate.status != CandidateStatus.AVAILABLE or candidate.confirmed_at is None:
+        pairs.delete()
+    else:
+        pairs.exclude(available_from=candidate.available_from).update(available_from=candidate.available_from)
 
 
 def update_candidate_pairs(candidate_id: int) -> int:

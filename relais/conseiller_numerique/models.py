@@ -215,8 +215,9 @@ class Agent(models.Model):
 
 class MatchPair(models.Model):
     """A (candidate, structure) pair within the candidate's radius, both eligible, with the distance between them:
-    the geographic part of the matching rule, kept up to date incrementally. The date part depends on today and is
-    applied when listing; candidates of "toute la France" are never stored here (see matching.py)."""
+    the geographic part of the matching rule, kept up to date incrementally. A candidate who no longer matches
+    loses their pairs in the same transaction. The date part depends on today and is applied when listing, on the
+    availability date copied here; candidates of "toute la France" are never stored here (see matching.py)."""
 
     # (candidate, structure): unique, and a candidate's pairs (their recomputation, the cascade of a deletion) are
     # a range of it. No surrogate id: a third index on millions of rows for nothing.
@@ -231,13 +232,18 @@ class MatchPair(models.Model):
     )
     # The great-circle distance the rule compared with the radius (matching.py computes it, nothing else writes it).
     distance_km = models.FloatField("distance (km)")
+    # The candidate's availability date, copied (matching.sync_candidate keeps it equal, in the transaction that
+    # changes it): a structure's list and its count then read its pairs in the index alone, without the candidates.
+    available_from = models.DateField("disponible à partir du")
 
     class Meta:
         verbose_name = "paire géographique"
         verbose_name_plural = "paires géographiques"
-        # (structure, distance, candidate): a structure's list reads its nearest candidates from the index in order,
-        # and its recomputation finds its pairs there.
-        indexes = [models.Index(fields=["structure", "distance_km", "candidate"], name="cn_pair_nearest")]
+        # (structure, distance, candidate, availability): a structure's list reads its nearest candidates available
+        # in time from the index in order, counts them there, and its recomputation finds its pairs there.
+        indexes = [
+            models.Index(fields=["structure", "distance_km", "candidate", "available_from"], name="cn_pair_nearest")
+        ]
 
     def __str__(self):
         return f"{self.candidate_id} → {self.structure_id}"
