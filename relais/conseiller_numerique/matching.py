@@ -21,6 +21,8 @@ distance and keeps those at most the radius (at the radius exactly, it matches).
 millions of pairs of a national rebuild out of Python.
 """
 
+import math
+
 from django.db import connection, transaction
 
 from relais.territories.geometry import BOX_MARGIN, EARTH_RADIUS_KM, KM_PER_DEGREE
@@ -197,11 +199,14 @@ def _rebuild_postgresql() -> int:
         (primary_key,) = cursor.fetchone()
         structures = _copy_structures(cursor)
         # CREATE TABLE AS, not INSERT … SELECT: its query may run in parallel workers (each takes part of the
-        # candidates; the columns come out in the model's order and types). The columns outside the key are then
-        # declared NOT NULL in the same ALTER that builds the key: one pass over the rows for both.
-        cursor.execute(f"CREATE TABLE {build} AS {_pairs_sql('', structures=structures)}", _params())
+        # candidates; the columns come out in the model's order and types). Unlogged while it is filled, then made
+        # logged before its indexes are built (and before the commit, so a crash or a standby never loses it):
+        # the rows reach the journal as whole pages, half the time of one record per row. The columns outside the
+        # key are declared NOT NULL in the same ALTER that builds the key: one pass over the rows for both.
+        cursor.execute(f"CREATE UNLOGGED TABLE {build} AS {_pairs_sql('', structures=structures)}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}")
+        cursor.execute(f"ALTER TABLE {build} SET LOGGED")
         others = [
             field.column
             for field in MatchPair._meta.concrete_fields
@@ -254,8 +259,10 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
                     WHERE (w.distance_km, w.available_from) IS DISTINCT FROM (s.distance_km, s.available_from)
                 ),
                 gone AS (
-                    DELETE FROM {table} p USING diff d
-                    WHERE d.wanted_km IS NULL AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
+                    -- Found along the scope's own index (one range), not probed pair by pair in the key.
+                    DELETE FROM {table} p WHERE p.{scope} = %(scope_id)s AND (p.candidate_id, p.structure_id) IN (
+                        SELECT candidate_id, structure_id FROM diff WHERE wanted_km IS NULL
+                    )
                 ),
                 moved AS (
                     UPDATE {table} p SET distance_km = d.wanted_km, available_from = d.available_from FROM diff d
@@ -316,16 +323,20 @@ def update_candidate_pairs(candidate_id: int) -> int:
 
 def update_structure_pairs(structure_id: int) -> int:
     """Recompute one structure's pairs against the candidates around it, each with their own radius: for each
-    radius, the candidates of that radius in the structure's territory inside the latitude band of that radius
-    (one range of the candidates' index each)."""
-    place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "territory").first()
-    if place is None or place[0] is None:
+    radius, the candidates of that radius in the structure's territory inside the latitude band of that radius and
+    the longitudes any of their boxes can reach from it (one range of the candidates' index each, the longitude
+    checked in the index: the rule's own box test then sees only those)."""
+    place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "longitude", "territory").first()
+    if place is None or place[0] is None or place[1] is None:
         MatchPair.objects.filter(structure_id=structure_id).delete()
         return 0
-    latitude, territory = place
+    latitude, longitude, territory = place
     band = (
-        "{alias}.max_distance_km = {radius} AND {alias}.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
+        "{alias}.max_distance_km = {radius}"
+        " AND {alias}.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
         " AND CAST(%(north_{radius})s AS DOUBLE PRECISION)"
+        " AND {alias}.longitude BETWEEN CAST(%(west_{radius})s AS DOUBLE PRECISION)"
+        " AND CAST(%(east_{radius})s AS DOUBLE PRECISION)"
     )
     if connection.vendor == "postgresql":
         # One bitmap of the six ranges, then the candidates' rows.
@@ -348,7 +359,13 @@ def update_structure_pairs(structure_id: int) -> int:
     bounds = {}
     for radius in RADII:
         reach = radius / KM_PER_DEGREE + BOX_MARGIN
-        bounds[f"south_{radius}"], bounds[f"north_{radius}"] = latitude - reach, latitude + reach
+        south, north = latitude - reach, latitude + reach
+        # The widest box of a candidate of the band (`_pairs_sql`'s half-width at the band's farthest latitude from
+        # the equator), and a margin more: a superset of the rule's boxes, which still decide.
+        widest = min(89.0, max(abs(south), abs(north)) + radius / KM_PER_DEGREE)
+        half_width = radius / (KM_PER_DEGREE * math.cos(math.radians(widest))) + 2 * BOX_MARGIN
+        bounds[f"south_{radius}"], bounds[f"north_{radius}"] = south, north
+        bounds[f"west_{radius}"], bounds[f"east_{radius}"] = longitude - half_width, longitude + half_width
     return _replace_pairs(
         "structure_id",
         structure_id,

@@ -84,9 +84,24 @@ class Candidate(PublicIdModel, TimestampedModel):
         verbose_name_plural = "candidats"
         ordering = ["last_name", "first_name"]
         indexes = [
-            models.Index(fields=["territory", "max_distance_km", "status", "available_from"], name="cn_cand_allfr"),
+            # Everything a structure's list reads of the candidates of "toute la France" (its count by rings, its
+            # nearest first): both read the index alone, never the rows.
+            models.Index(
+                fields=[
+                    "territory",
+                    "max_distance_km",
+                    "status",
+                    "available_from",
+                    "confirmed_at",
+                    "latitude",
+                    "longitude",
+                    "id",
+                ],
+                name="cn_cand_allfr",
+            ),
             models.Index(fields=["email"], name="cn_cand_email"),
-            models.Index(fields=["territory", "max_distance_km", "latitude"], name="cn_cand_place"),
+            # A structure's recomputation: for each radius, a latitude band and the longitudes its boxes reach.
+            models.Index(fields=["territory", "max_distance_km", "latitude", "longitude"], name="cn_cand_place"),
         ]
 
     def __str__(self):
