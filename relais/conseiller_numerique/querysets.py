@@ -50,10 +50,8 @@ class CandidateQuerySet(models.QuerySet):
         everywhere = self.matchable().filter(available_from__lte=deadline)
         if structure.status != StructureStatus.VALIDATED:
             return MatchPair.objects.none(), everywhere.none()
-        paired = (
-            MatchPair.objects.filter(structure_id=structure.pk, available_from__lte=deadline)
-            .annotate(distance=F("distance_km"))
-            .order_by("distance_km", "candidate_id")
+        paired = MatchPair.objects.filter(structure_id=structure.pk, available_from__lte=deadline).order_by(
+            "distance_km", "candidate_id"
         )
         everywhere = (
             everywhere.filter(max_distance_km=ALL_FRANCE, territory=structure.territory)
@@ -153,9 +151,9 @@ class NearestFirst:
 
 
 class Pairs:
-    """A structure's stored pairs (annotated with their `distance`) as candidates of `model`: counted and read
-    nearest first in the pairs' index alone. A filter names the candidates' fields, as for the other parts: the
-    distance and the availability date are the pair's own, anything else joins the candidate."""
+    """A structure's stored pairs as candidates of `model`: counted and read nearest first in the pairs' index alone.
+    A filter names the candidates' fields, as for the other parts: the distance and the availability date are the
+    pair's own, anything else joins the candidate."""
 
     OWN = {"distance": "distance_km", "available_from": "available_from"}
 
