@@ -35,7 +35,8 @@ RADII = tuple(value for value in Distance.values if value != ALL_FRANCE)
 R, K, M = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin"))
 OVERSEAS_PREFIXES = ("97", "98")
 # What the stored pairs read of a candidate and of a structure (`_pairs_sql`): a change of anything else (the
-# availability date, the mission's start, the posts granted) leaves them as they are, and needs no recomputation.
+# mission's start, the posts granted) leaves them as they are, and needs no recomputation; the availability date they
+# carry is copied at once by `sync_candidate`, without one.
 CANDIDATE_INPUTS = ("status", "confirmed_at", "territory", "latitude", "longitude", "max_distance_km")
 STRUCTURE_INPUTS = ("status", "territory", "latitude", "longitude")
 
@@ -308,7 +309,8 @@ def sync_candidate(candidate: Candidate) -> None:
     """What of a candidate's pairs must follow a change of theirs at once, in the transaction that saves it (their
     recomputation is a task that comes after the commit): a candidate who no longer matches (unavailable, recruited)
     has no pairs, and the pairs carry the candidate's availability date. A structure's list reads its pairs alone;
-    whoever changes a candidate's status or availability date calls this."""
+    whoever changes a candidate's status or availability date calls this. During a PostgreSQL rebuild it waits for
+    the new table, then writes there (as the recomputations do)."""
     pairs = MatchPair.objects.filter(candidate_id=candidate.pk)
     if candidate.status != CandidateStatus.AVAILABLE or candidate.confirmed_at is None:
         pairs.delete()
