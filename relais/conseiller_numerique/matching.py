@@ -79,10 +79,10 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
         return cursor.fetchone()[0]
 
 
-def _pairs_sql(where: str, *, structures: str | None = None) -> str:
+def _pairs_sql(where: str, *, structures: str | None = None, candidates_hint: str = "") -> str:
     """The pairs within radius, `candidate_id, structure_id, distance_km, available_from` (the candidate's date,
     carried): the rule's one decision. `structures`: a table to read the structures from instead of theirs (the
-    rebuild's narrow copy, same columns)."""
+    rebuild's narrow copy, same columns); `candidates_hint`: how SQLite reads the candidates (the rebuild's order)."""
     candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
     # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
@@ -97,7 +97,7 @@ def _pairs_sql(where: str, *, structures: str | None = None) -> str:
         SELECT candidate_id, structure_id, distance_km, available_from FROM (
             SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km,
                    c.available_from AS available_from
-            FROM {candidate} c
+            FROM {candidate} c {candidates_hint}
             CROSS JOIN {structure} s
             WHERE s.territory = c.territory
               AND s.status = %(validated)s
@@ -174,7 +174,10 @@ def _rebuild_sqlite() -> int:
         for index in MatchPair._meta.indexes:
             cursor.execute(f"DROP INDEX {editor.quote_name(index.name)}")
         structures = _copy_structures(cursor)
-        cursor.execute(f"INSERT INTO {table} ({COLUMNS}) {_pairs_sql('', structures=structures)}", _params())
+        # The candidates read along their rows (not along the index that covers them): the pairs come in the key's
+        # order, and the key's index, kept during the insertion, grows at its end instead of everywhere at once.
+        pairs = _pairs_sql("", structures=structures, candidates_hint="NOT INDEXED")
+        cursor.execute(f"INSERT INTO {table} ({COLUMNS}) {pairs}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}")
         for index in MatchPair._meta.indexes:
