@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/matching.py [--database-url postgres://postgres@127.0.0.1:5432/relais_cn_bench]
 [--reset] [--candidates 100000] [--structures 10000] [--samples 200]
 Without --database-url: a temporary SQLite file, deleted at the end. On PostgreSQL the database must exist and be
-empty, or be emptied with --reset. Tables come from the current models.
+empty, or be emptied with --reset. Tables come from the migrations, as in production.
 
 Data: candidates drawn around 40 French cities weighted by population (70 %), the rest spread over metropolitan
 France; structures (communes, EPCI, associations: every territory has some) around the same cities weighted by the
@@ -248,7 +248,9 @@ def main() -> None:
         reset_schema(args.database_url)
     tmp_dir = Path(tempfile.mkdtemp(prefix="relais-matching-bench-"))
     try:
-        setup_django(database_url=args.database_url, tmp_dir=tmp_dir, name="matching")
+        # Built by the migrations, as in production: the DSFR configuration row exists (without it, each page reads
+        # for it two or three more times) and the indexes are the migrations' own.
+        setup_django(database_url=args.database_url, tmp_dir=tmp_dir, name="matching", migrations=True)
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db import models
 
+from .matching import sync_candidate
 from .models import ActivityPlace, Agent, Candidate, HostStructure, RecruitmentMatch, StructureDecision
+from .tasks import candidate_changed
 
 
 @admin.register(Agent)
@@ -19,6 +21,12 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ("email", "last_name")
     raw_id_fields = ("user", "commune")
     exclude = ("cv",)
+
+    def save_model(self, request, obj, form, change):
+        """A status or an availability date edited here reaches the pairs as a service's change does."""
+        super().save_model(request, obj, form, change)
+        sync_candidate(obj)
+        candidate_changed(obj.pk)
 
 
 @admin.register(HostStructure)

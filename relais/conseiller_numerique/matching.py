@@ -6,11 +6,13 @@ their communes' centres is at most the candidate's maximum distance ("toute la F
 candidate is available by the mission's start (by today once the mission has started).
 
 Only the part that does not move with the calendar is stored: `MatchPair` holds the pairs within radius, for
-candidates with a radius, with their distance (a structure's list reads them nearest first from an index). The date
-part and the candidates of "toute la France" (tens of millions of pairs, all decided by the territory alone) are
-applied when a structure's list is read (`Candidate.objects.matching_parts`). A change of a candidate or a structure
-recomputes that one's pairs (`update_candidate_pairs`, `update_structure_pairs`, run by tasks) and writes only the
-differences; `rebuild_pairs` recomputes them all.
+candidates with a radius, with their distance and the candidate's availability date (a structure's list reads them
+nearest first from an index, and counts them there). The date part and the candidates of "toute la France" (tens of
+millions of pairs, all decided by the territory alone) are applied when a structure's list is read
+(`Candidate.objects.matching_parts`). A change of a candidate or a structure recomputes that one's pairs
+(`update_candidate_pairs`, `update_structure_pairs`, run by tasks) and writes only the differences; what must not
+wait for the task (a candidate who stops matching, a new availability date) is applied in the change's own
+transaction (`sync_candidate`); `rebuild_pairs` recomputes them all.
 
 The distance test is decided in one place, the SQL query of `_pairs_sql`, for the full rebuild and for the
 incremental updates alike: the database joins each candidate with the structures of their territory inside a
@@ -18,6 +20,8 @@ latitude/longitude box that holds their radius (an index range on the structures
 distance and keeps those at most the radius (at the radius exactly, it matches). Doing it in the database keeps the
 millions of pairs of a national rebuild out of Python.
 """
+
+import math
 
 from django.db import connection, transaction
 
@@ -31,7 +35,8 @@ RADII = tuple(value for value in Distance.values if value != ALL_FRANCE)
 R, K, M = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin"))
 OVERSEAS_PREFIXES = ("97", "98")
 # What the stored pairs read of a candidate and of a structure (`_pairs_sql`): a change of anything else (the
-# availability date, the mission's start, the posts granted) leaves them as they are, and needs no recomputation.
+# mission's start, the posts granted) leaves them as they are, and needs no recomputation; the availability date they
+# carry is copied at once by `sync_candidate`, without one.
 CANDIDATE_INPUTS = ("status", "confirmed_at", "territory", "latitude", "longitude", "max_distance_km")
 STRUCTURE_INPUTS = ("status", "territory", "latitude", "longitude")
 
@@ -74,9 +79,10 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
         return cursor.fetchone()[0]
 
 
-def _pairs_sql(where: str, *, structures: str | None = None) -> str:
-    """The pairs within radius, `candidate_id, structure_id, distance_km`: the rule's one decision. `structures`: a
-    table to read the structures from instead of theirs (the rebuild's narrow copy, same columns)."""
+def _pairs_sql(where: str, *, structures: str | None = None, candidates_hint: str = "") -> str:
+    """The pairs within radius, `candidate_id, structure_id, distance_km, available_from` (the candidate's date,
+    carried): the rule's one decision. `structures`: a table to read the structures from instead of theirs (the
+    rebuild's narrow copy, same columns); `candidates_hint`: how SQLite reads the candidates (the rebuild's order)."""
     candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
     # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
@@ -88,9 +94,10 @@ def _pairs_sql(where: str, *, structures: str | None = None) -> str:
         f" ELSE ABS(c.latitude) + c.max_distance_km / {K} END))) + {M})"
     )
     return f"""
-        SELECT candidate_id, structure_id, distance_km FROM (
-            SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km
-            FROM {candidate} c
+        SELECT candidate_id, structure_id, distance_km, available_from FROM (
+            SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km,
+                   c.available_from AS available_from
+            FROM {candidate} c {candidates_hint}
             CROSS JOIN {structure} s
             WHERE s.territory = c.territory
               AND s.status = %(validated)s
@@ -119,7 +126,7 @@ def _params(**params) -> dict:
     }
 
 
-COLUMNS = "candidate_id, structure_id, distance_km"
+COLUMNS = "candidate_id, structure_id, distance_km, available_from"
 
 
 def rebuild_pairs() -> int:
@@ -140,12 +147,14 @@ STRUCTURES_COPY = "cn_rebuild_structures"
 
 
 def _copy_structures(cursor) -> str:
-    """A temporary copy of the structures' columns the rule reads, indexed on (territory, status, latitude,
-    longitude): each candidate's box is then one range of that index with the longitude checked in the index,
-    where the structures' own index (down to the latitude) would hand over a band across the whole territory, each
-    row fetched for its longitude. Returns its name."""
+    """A copy of the structures' columns the rule reads, indexed on (territory, status, latitude, longitude): each
+    candidate's box is then one range of that index with the longitude checked in the index, where the structures'
+    own index (down to the latitude) would hand over a band across the whole territory, each row fetched for its
+    longitude. Temporary on SQLite; on PostgreSQL an unlogged table (dropped before the commit), which the parallel
+    workers of the rebuild can read, unlike a temporary one. Returns its name."""
+    kind = "UNLOGGED" if connection.vendor == "postgresql" else "TEMPORARY"
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {STRUCTURES_COPY} AS"
+        f"CREATE {kind} TABLE {STRUCTURES_COPY} AS"
         f" SELECT id, territory, status, latitude, longitude FROM {HostStructure._meta.db_table}"
     )
     cursor.execute(
@@ -165,7 +174,10 @@ def _rebuild_sqlite() -> int:
         for index in MatchPair._meta.indexes:
             cursor.execute(f"DROP INDEX {editor.quote_name(index.name)}")
         structures = _copy_structures(cursor)
-        cursor.execute(f"INSERT INTO {table} ({COLUMNS}) {_pairs_sql('', structures=structures)}", _params())
+        # The candidates read along their rows (not along the index that covers them): the pairs come in the key's
+        # order, and the key's index, kept during the insertion, grows at its end instead of everywhere at once.
+        pairs = _pairs_sql("", structures=structures, candidates_hint="NOT INDEXED")
+        cursor.execute(f"INSERT INTO {table} ({COLUMNS}) {pairs}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}")
         for index in MatchPair._meta.indexes:
@@ -189,12 +201,26 @@ def _rebuild_postgresql() -> int:
         cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'", [table])
         (primary_key,) = cursor.fetchone()
-        cursor.execute(f"CREATE TABLE {build} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)")
         structures = _copy_structures(cursor)
-        cursor.execute(f"INSERT INTO {build} ({COLUMNS}) {_pairs_sql('', structures=structures)}", _params())
+        # CREATE TABLE AS, not INSERT … SELECT: its query may run in parallel workers (each takes part of the
+        # candidates; the columns come out in the model's order and types). Unlogged while it is filled, then made
+        # logged before its indexes are built (and before the commit, so a crash or a standby never loses it):
+        # the rows reach the journal as whole pages, half the time of one record per row. The columns outside the
+        # key are declared NOT NULL in the same ALTER that builds the key: one pass over the rows for both.
+        cursor.execute(f"CREATE UNLOGGED TABLE {build} AS {_pairs_sql('', structures=structures)}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}")
-        cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {build}_pkey PRIMARY KEY ({key_columns})")
+        cursor.execute(f"ALTER TABLE {build} SET LOGGED")
+        others = [
+            field.column
+            for field in MatchPair._meta.concrete_fields
+            if field.name not in MatchPair._meta.pk.field_names
+        ]
+        cursor.execute(
+            f"ALTER TABLE {build} "
+            + "".join(f"ALTER COLUMN {editor.quote_name(column)} SET NOT NULL, " for column in others)
+            + f"ADD CONSTRAINT {build}_pkey PRIMARY KEY ({key_columns})"
+        )
         indexes = [(index, index.clone()) for index in MatchPair._meta.indexes]
         for index, building in indexes:
             building.name = f"{index.name}_build"
@@ -231,23 +257,25 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
                 diff AS MATERIALIZED (
                     SELECT COALESCE(w.candidate_id, s.candidate_id) AS candidate_id,
                            COALESCE(w.structure_id, s.structure_id) AS structure_id,
-                           w.distance_km AS wanted_km, s.distance_km AS stored_km
+                           w.distance_km AS wanted_km, s.distance_km AS stored_km, w.available_from
                     FROM wanted w
                     FULL JOIN stored s ON s.candidate_id = w.candidate_id AND s.structure_id = w.structure_id
-                    WHERE w.distance_km IS DISTINCT FROM s.distance_km
+                    WHERE (w.distance_km, w.available_from) IS DISTINCT FROM (s.distance_km, s.available_from)
                 ),
                 gone AS (
-                    DELETE FROM {table} p USING diff d
-                    WHERE d.wanted_km IS NULL AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
+                    -- Found along the scope's own index (one range), not probed pair by pair in the key.
+                    DELETE FROM {table} p WHERE p.{scope} = %(scope_id)s AND (p.candidate_id, p.structure_id) IN (
+                        SELECT candidate_id, structure_id FROM diff WHERE wanted_km IS NULL
+                    )
                 ),
                 moved AS (
-                    UPDATE {table} p SET distance_km = d.wanted_km FROM diff d
+                    UPDATE {table} p SET distance_km = d.wanted_km, available_from = d.available_from FROM diff d
                     WHERE d.wanted_km IS NOT NULL AND d.stored_km IS NOT NULL
                       AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
                 ),
                 added AS (
                     INSERT INTO {table} ({COLUMNS})
-                    SELECT candidate_id, structure_id, wanted_km FROM diff WHERE stored_km IS NULL
+                    SELECT candidate_id, structure_id, wanted_km, available_from FROM diff WHERE stored_km IS NULL
                     ON CONFLICT DO NOTHING
                 )
                 SELECT COUNT(*) FROM wanted
@@ -271,12 +299,26 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
         cursor.execute(
             f"""
             INSERT INTO {table} ({COLUMNS}) SELECT {COLUMNS} FROM temp.cn_pair_wanted WHERE true
-            ON CONFLICT (candidate_id, structure_id) DO UPDATE SET distance_km = excluded.distance_km
-            WHERE distance_km <> excluded.distance_km
+            ON CONFLICT (candidate_id, structure_id)
+            DO UPDATE SET distance_km = excluded.distance_km, available_from = excluded.available_from
+            WHERE distance_km <> excluded.distance_km OR available_from <> excluded.available_from
             """
         )
         cursor.execute("DELETE FROM temp.cn_pair_wanted")
         return count
+
+
+def sync_candidate(candidate: Candidate) -> None:
+    """What of a candidate's pairs must follow a change of theirs at once, in the transaction that saves it (their
+    recomputation is a task that comes after the commit): a candidate who no longer matches (unavailable, recruited)
+    has no pairs, and the pairs carry the candidate's availability date. A structure's list reads its pairs alone;
+    whoever changes a candidate's status or availability date calls this. During a PostgreSQL rebuild it waits for
+    the new table, then writes there (as the recomputations do)."""
+    pairs = MatchPair.objects.filter(candidate_id=candidate.pk)
+    if candidate.status != CandidateStatus.AVAILABLE or candidate.confirmed_at is None:
+        pairs.delete()
+    else:
+        pairs.exclude(available_from=candidate.available_from).update(available_from=candidate.available_from)
 
 
 def update_candidate_pairs(candidate_id: int) -> int:
@@ -286,16 +328,20 @@ def update_candidate_pairs(candidate_id: int) -> int:
 
 def update_structure_pairs(structure_id: int) -> int:
     """Recompute one structure's pairs against the candidates around it, each with their own radius: for each
-    radius, the candidates of that radius in the structure's territory inside the latitude band of that radius
-    (one range of the candidates' index each)."""
-    place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "territory").first()
-    if place is None or place[0] is None:
+    radius, the candidates of that radius in the structure's territory inside the latitude band of that radius and
+    the longitudes any of their boxes can reach from it (one range of the candidates' index each, the longitude
+    checked in the index: the rule's own box test then sees only those)."""
+    place = HostStructure.objects.filter(pk=structure_id).values_list("latitude", "longitude", "territory").first()
+    if place is None or place[0] is None or place[1] is None:
         MatchPair.objects.filter(structure_id=structure_id).delete()
         return 0
-    latitude, territory = place
+    latitude, longitude, territory = place
     band = (
-        "{alias}.max_distance_km = {radius} AND {alias}.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
+        "{alias}.max_distance_km = {radius}"
+        " AND {alias}.latitude BETWEEN CAST(%(south_{radius})s AS DOUBLE PRECISION)"
         " AND CAST(%(north_{radius})s AS DOUBLE PRECISION)"
+        " AND {alias}.longitude BETWEEN CAST(%(west_{radius})s AS DOUBLE PRECISION)"
+        " AND CAST(%(east_{radius})s AS DOUBLE PRECISION)"
     )
     if connection.vendor == "postgresql":
         # One bitmap of the six ranges, then the candidates' rows.
@@ -318,7 +364,13 @@ def update_structure_pairs(structure_id: int) -> int:
     bounds = {}
     for radius in RADII:
         reach = radius / KM_PER_DEGREE + BOX_MARGIN
-        bounds[f"south_{radius}"], bounds[f"north_{radius}"] = latitude - reach, latitude + reach
+        south, north = latitude - reach, latitude + reach
+        # The widest box of a candidate of the band (`_pairs_sql`'s half-width at the band's farthest latitude from
+        # the equator), and a margin more: a superset of the rule's boxes, which still decide.
+        widest = min(89.0, max(abs(south), abs(north)) + radius / KM_PER_DEGREE)
+        half_width = radius / (KM_PER_DEGREE * math.cos(math.radians(widest))) + 2 * BOX_MARGIN
+        bounds[f"south_{radius}"], bounds[f"north_{radius}"] = south, north
+        bounds[f"west_{radius}"], bounds[f"east_{radius}"] = longitude - half_width, longitude + half_width
     return _replace_pairs(
         "structure_id",
         structure_id,

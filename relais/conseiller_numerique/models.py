@@ -84,9 +84,24 @@ class Candidate(PublicIdModel, TimestampedModel):
         verbose_name_plural = "candidats"
         ordering = ["last_name", "first_name"]
         indexes = [
-            models.Index(fields=["territory", "max_distance_km", "status", "available_from"], name="cn_cand_allfr"),
+            # Everything a structure's list reads of the candidates of "toute la France" (its count by rings, its
+            # nearest first): both read the index alone, never the rows.
+            models.Index(
+                fields=[
+                    "territory",
+                    "max_distance_km",
+                    "status",
+                    "available_from",
+                    "confirmed_at",
+                    "latitude",
+                    "longitude",
+                    "id",
+                ],
+                name="cn_cand_allfr",
+            ),
             models.Index(fields=["email"], name="cn_cand_email"),
-            models.Index(fields=["territory", "max_distance_km", "latitude"], name="cn_cand_place"),
+            # A structure's recomputation: for each radius, a latitude band and the longitudes its boxes reach.
+            models.Index(fields=["territory", "max_distance_km", "latitude", "longitude"], name="cn_cand_place"),
         ]
 
     def __str__(self):
@@ -215,8 +230,9 @@ class Agent(models.Model):
 
 class MatchPair(models.Model):
     """A (candidate, structure) pair within the candidate's radius, both eligible, with the distance between them:
-    the geographic part of the matching rule, kept up to date incrementally. The date part depends on today and is
-    applied when listing; candidates of "toute la France" are never stored here (see matching.py)."""
+    the geographic part of the matching rule, kept up to date incrementally. A candidate who no longer matches
+    loses their pairs in the same transaction. The date part depends on today and is applied when listing, on the
+    availability date copied here; candidates of "toute la France" are never stored here (see matching.py)."""
 
     # (candidate, structure): unique, and a candidate's pairs (their recomputation, the cascade of a deletion) are
     # a range of it. No surrogate id: a third index on millions of rows for nothing.
@@ -231,13 +247,18 @@ class MatchPair(models.Model):
     )
     # The great-circle distance the rule compared with the radius (matching.py computes it, nothing else writes it).
     distance_km = models.FloatField("distance (km)")
+    # The candidate's availability date, copied (matching.sync_candidate keeps it equal, in the transaction that
+    # changes it): a structure's list and its count then read its pairs in the index alone, without the candidates.
+    available_from = models.DateField("disponible à partir du")
 
     class Meta:
         verbose_name = "paire géographique"
         verbose_name_plural = "paires géographiques"
-        # (structure, distance, candidate): a structure's list reads its nearest candidates from the index in order,
-        # and its recomputation finds its pairs there.
-        indexes = [models.Index(fields=["structure", "distance_km", "candidate"], name="cn_pair_nearest")]
+        # (structure, distance, candidate, availability): a structure's list reads its nearest candidates available
+        # in time from the index in order, counts them there, and its recomputation finds its pairs there.
+        indexes = [
+            models.Index(fields=["structure", "distance_km", "candidate", "available_from"], name="cn_pair_nearest")
+        ]
 
     def __str__(self):
         return f"{self.candidate_id} → {self.structure_id}"

@@ -40,31 +40,32 @@ class CandidateQuerySet(models.QuerySet):
         return self.advisors().filter(opposes_publication=False)
 
     def matching_parts(self, structure, *, today: datetime.date) -> tuple[models.QuerySet, models.QuerySet]:
-        """The candidates the rule lists for this structure, in two disjoint parts: the stored pairs within each
-        candidate's radius (with the distance stored, nearest first along the pairs' index), and the candidates of
-        "toute la France" of the same territory; both available in time for the mission (by its start, or by today
-        once it has started). Each nearest first."""
-        base = self.matchable().filter(available_from__lte=max(structure.mission_start, today))
+        """The candidates the rule lists for this structure, in two disjoint parts: its stored pairs (a queryset of
+        pairs, not of candidates: the pairs of the candidates within their radius, with the distance and the
+        availability date stored, nearest first along the pairs' index), and the candidates of "toute la France" of
+        the same territory; both available in time for the mission (by its start, or by today once it has
+        started). Each nearest first. Only candidates who match have pairs (`matching.sync_candidate`)."""
+        deadline = max(structure.mission_start, today)
+        MatchPair = self.model._meta.get_field("pairs").related_model
+        everywhere = self.matchable().filter(available_from__lte=deadline)
         if structure.status != StructureStatus.VALIDATED:
-            return base.none(), base.none()
-        paired = (
-            base.filter(pairs__structure_id=structure.pk)
-            .annotate(distance=F("pairs__distance_km"))
-            .order_by("distance", "pk")
+            return MatchPair.objects.none(), everywhere.none()
+        paired = MatchPair.objects.filter(structure_id=structure.pk, available_from__lte=deadline).order_by(
+            "distance_km", "candidate_id"
         )
         everywhere = (
-            base.filter(max_distance_km=ALL_FRANCE, territory=structure.territory)
+            everywhere.filter(max_distance_km=ALL_FRANCE, territory=structure.territory)
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
         return paired, everywhere
 
     def matching_structure(self, structure, *, today: datetime.date):
-        """Both parts of `matching_parts` in one queryset, nearest first (for a check or an explanation; the list
-        page reads the parts through `new_for_structure`)."""
+        """Both parts of `matching_parts` in one queryset of candidates, nearest first (for a check or an
+        explanation; the list page reads the parts through `new_for_structure`)."""
         paired, everywhere = self.matching_parts(structure, today=today)
         return (
-            self.filter(Q(pk__in=paired.values("pk")) | Q(pk__in=everywhere.values("pk")))
+            self.filter(Q(pk__in=paired.values("candidate_id")) | Q(pk__in=everywhere.values("pk")))
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
@@ -75,10 +76,15 @@ class CandidateQuerySet(models.QuerySet):
         RecruitmentMatch = self.model._meta.get_field("matches").related_model
 
         acted = RecruitmentMatch.objects.filter(structure_id=structure.pk).exclude(status=MatchStatus.NEW)
-        paired, everywhere = (
-            part.exclude(pk__in=acted.values("candidate_id")) for part in self.matching_parts(structure, today=today)
+        paired, everywhere = self.matching_parts(structure, today=today)
+        return NearestFirst(
+            [
+                Pairs(paired.exclude(candidate_id__in=acted.values("candidate_id")), self.model),
+                AroundPoint(
+                    everywhere.exclude(pk__in=acted.values("candidate_id")), structure.latitude, structure.longitude
+                ),
+            ]
         )
-        return NearestFirst([paired, AroundPoint(everywhere, structure.latitude, structure.longitude)])
 
 
 class HostStructureQuerySet(models.QuerySet):
@@ -108,15 +114,15 @@ class RecruitmentMatchQuerySet(models.QuerySet):
 
 
 class NearestFirst:
-    """Disjoint parts, each ordered by (distance, pk), read as one list in that order: a page asks each part for the
-    (distance, id) of its first rows only (a narrow sort, an index-driven query each), merges them, then reads the
-    page's candidates in one query. A part is a queryset annotated with `distance`, or an `AroundPoint`."""
+    """Disjoint parts, each ordered by (distance, candidate id), read as one list in that order: a page asks each
+    part for the (distance, id) of its first rows only (a narrow sort, an index-driven query each), merges them,
+    then reads the page's candidates in one query. A part is a `Pairs` or an `AroundPoint`."""
 
     def __init__(self, parts: list, related: tuple = ()):
         self.parts, self.related = parts, related
 
-    def filter(self, *args, **kwargs) -> "NearestFirst":
-        return NearestFirst([part.filter(*args, **kwargs) for part in self.parts], self.related)
+    def filter(self, **kwargs) -> "NearestFirst":
+        return NearestFirst([part.filter(**kwargs) for part in self.parts], self.related)
 
     def select_related(self, *fields) -> "NearestFirst":
         return NearestFirst(self.parts, self.related + fields)
@@ -131,14 +137,7 @@ class NearestFirst:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
-        keys = []
-        for part in self.parts:
-            if isinstance(part, AroundPoint):
-                keys.extend(part.first_keys(stop))
-            else:
-                rows = part.values_list("distance", "pk")
-                keys.extend(rows[:stop] if stop is not None else rows)
-        keys = sorted(keys)[start:stop]
+        keys = sorted(key for part in self.parts for key in part.first_keys(stop))[start:stop]
         if not keys:
             return []
         model = self.parts[0].model
@@ -149,6 +148,32 @@ class NearestFirst:
             row.distance = distance
             page.append(row)
         return page
+
+
+class Pairs:
+    """A structure's stored pairs as candidates of `model`: counted and read nearest first in the pairs' index alone.
+    A filter names the candidates' fields, as for the other parts: the distance and the availability date are the
+    pair's own, anything else joins the candidate."""
+
+    OWN = {"distance": "distance_km", "available_from": "available_from"}
+
+    def __init__(self, queryset, model):
+        self.queryset, self.model = queryset, model
+
+    def filter(self, **kwargs) -> "Pairs":
+        lookups = {}
+        for lookup, value in kwargs.items():
+            field, _, rest = lookup.partition("__")
+            name = self.OWN.get(field, f"candidate__{field}")
+            lookups[f"{name}__{rest}" if rest else name] = value
+        return Pairs(self.queryset.filter(**lookups), self.model)
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def first_keys(self, stop: int | None) -> list:
+        rows = self.queryset.values_list("distance_km", "candidate_id")
+        return list(rows[:stop] if stop is not None else rows)
 
 
 class AroundPoint:
@@ -163,8 +188,8 @@ class AroundPoint:
         self.model = queryset.model
         self.rings: list[tuple[int, int]] = []
 
-    def filter(self, *args, **kwargs) -> "AroundPoint":
-        return AroundPoint(self.queryset.filter(*args, **kwargs), self.latitude, self.longitude)
+    def filter(self, **kwargs) -> "AroundPoint":
+        return AroundPoint(self.queryset.filter(**kwargs), self.latitude, self.longitude)
 
     def count(self) -> int:
         counts = self.queryset.order_by().aggregate(

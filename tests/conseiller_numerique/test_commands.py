@@ -62,7 +62,12 @@ def test_import_pix_missing_columns(tmp_path):
 def test_rebuild_matches_keeps_statuses():
     place = f.commune(45.76, 4.83)
     person, hosting = f.candidate(place), f.structure(place)
-    MatchPair.objects.create(candidate=person, structure=f.structure(f.commune(48.8, 2.3)), distance_km=390.0)
+    MatchPair.objects.create(
+        candidate=person,
+        structure=f.structure(f.commune(48.8, 2.3)),
+        distance_km=390.0,
+        available_from=person.available_from,
+    )
     RecruitmentMatch.objects.create(candidate=person, structure=hosting, status=MatchStatus.PRESELECTED)
     out = StringIO()
     call_command("rebuild_matches", stdout=out)

@@ -132,7 +132,7 @@ def test_nearest_first():
 
 
 def pairs() -> set[tuple[int, int, float]]:
-    return set(MatchPair.objects.values_list("candidate_id", "structure_id", "distance_km"))
+    return set(MatchPair.objects.values_list("candidate_id", "structure_id", "distance_km", "available_from"))
 
 
 def test_each_pair_keeps_the_distance_the_rule_compared():
@@ -267,3 +267,41 @@ def test_only_a_change_of_what_the_pairs_read_recomputes_them(monkeypatch):
     services.decide(actor=actor, structure=hosting, status=StructureStatus.ABANDONED)
     moved, person_changed = ("structure", hosting.pk), ("candidate", person.pk)
     assert recomputed == [moved, person_changed, person_changed, moved]
+
+
+def test_a_change_of_status_or_date_reaches_the_list_before_the_recomputation():
+    """The list reads the pairs alone: the services keep them in step in their own transaction (the recomputation
+    task, enqueued after the commit, never runs in this test)."""
+    from relais.accounts.models import User
+    from relais.conseiller_numerique import services
+
+    actor = User.objects.create_user(email="candidat@exemple.fr", password=None)
+    start = TODAY() + datetime.timedelta(days=10)
+    place = f.commune(*LYON)
+    hosting = f.structure(place, mission_start=start)
+    person = f.candidate(place)
+    matching.rebuild_pairs()
+    assert listed(hosting) == [person.pk]
+    services.update_candidate(candidate=person, actor=actor, data={"available_from": start + datetime.timedelta(1)})
+    assert listed(hosting) == []
+    assert set(MatchPair.objects.values_list("available_from", flat=True)) == {start + datetime.timedelta(1)}
+    services.update_candidate(candidate=person, actor=actor, data={"available_from": start})
+    assert listed(hosting) == [person.pk]
+    services.set_availability(candidate=person, actor=actor, available=False)
+    assert listed(hosting) == []
+    assert not MatchPair.objects.filter(candidate=person).exists()
+
+
+def test_the_list_filters_reach_the_candidates_through_the_pairs():
+    place = f.commune(*LYON)
+    hosting = f.structure(place)
+    near = f.candidate(f.commune(*north_of(LYON, 3)), is_job_seeker=False, has_diploma=True)
+    far = f.candidate(f.commune(*north_of(LYON, 12)), is_job_seeker=True)
+    everywhere = f.candidate(f.commune(*north_of(LYON, 8)), radius=ALL_FRANCE, has_diploma=True)
+    matching.rebuild_pairs()
+    rows = Candidate.objects.new_for_structure(hosting, today=TODAY())
+    assert [c.pk for c in rows[:10]] == [near.pk, everywhere.pk, far.pk]
+    assert [c.pk for c in rows.filter(has_diploma=True)[:10]] == [near.pk, everywhere.pk]
+    assert [c.pk for c in rows.filter(distance__lte=10)[:10]] == [near.pk, everywhere.pk]
+    later = TODAY() - datetime.timedelta(days=1)
+    assert rows.filter(available_from__lte=later).count() == 0

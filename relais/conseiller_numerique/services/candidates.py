@@ -9,7 +9,7 @@ from relais.privacy.enums import AuditAction
 from relais.privacy.services.audit import record
 
 from ..enums import CandidateStatus
-from ..matching import pair_inputs
+from ..matching import pair_inputs, sync_candidate
 from ..models import Candidate
 from ..tasks import candidate_changed
 from .common import TransitionError, now, pix_url, place_on, send, sign
@@ -65,6 +65,7 @@ def confirm_candidate(*, candidate: Candidate) -> Candidate:
         candidate.confirmed_at = candidate.last_activity_at = candidate.pix_invited_at = now()
         candidate.status = CandidateStatus.AVAILABLE
         candidate.save(update_fields=["confirmed_at", "last_activity_at", "pix_invited_at", "status", "updated_at"])
+        sync_candidate(candidate)
         send(to=[candidate.email], template="pix_invitation", context={"candidate": candidate, "pix_url": pix_url()})
         candidate_changed(candidate.pk)
     return candidate
@@ -108,6 +109,7 @@ def update_candidate(*, candidate: Candidate, actor: User, data: dict, commune=N
             candidate.cv_uploaded_at = now()
         candidate.last_activity_at = now()
         candidate.save()
+        sync_candidate(candidate)
         if pair_inputs(candidate) != inputs:
             candidate_changed(candidate.pk)
     return candidate
@@ -123,6 +125,7 @@ def set_availability(*, candidate: Candidate, actor: User, available: bool) -> C
         candidate.status = CandidateStatus.AVAILABLE if available else CandidateStatus.UNAVAILABLE
         candidate.last_activity_at = now()
         candidate.save(update_fields=["status", "last_activity_at", "updated_at"])
+        sync_candidate(candidate)
         if pair_inputs(candidate) != inputs:
             candidate_changed(candidate.pk)
     return candidate

@@ -18,6 +18,7 @@ from ..enums import (
     RuptureReason,
     StructureStatus,
 )
+from ..matching import sync_candidate
 from ..models import Candidate, HostStructure, MatchStatusChange, RecruitmentMatch
 from ..tasks import candidate_changed
 from .common import TransitionError, now, send
@@ -123,6 +124,7 @@ def recruit(*, actor: User, structure: HostStructure, candidate: Candidate) -> R
         _move(match=match, to=MatchStatus.RECRUITED, actor=actor)
         candidate.status = CandidateStatus.RECRUITED
         candidate.save(update_fields=["status", "updated_at"])
+        sync_candidate(candidate)
         RecruitmentMatch.objects.filter(candidate=candidate, status__in=OPEN_MATCH_STATUSES).exclude(
             pk=match.pk
         ).delete()
@@ -146,6 +148,9 @@ def break_contract(
             raise TransitionError("La date de rupture ne peut pas précéder le début du contrat.")
         match.rupture_date, match.rupture_reason = date, reason
         _move(match=match, to=MatchStatus.RUPTURED, actor=actor)
-        Candidate.objects.filter(pk=match.candidate_id).update(status=CandidateStatus.AVAILABLE)
-        candidate_changed(match.candidate_id)
+        advisor = match.candidate
+        advisor.status = CandidateStatus.AVAILABLE
+        advisor.save(update_fields=["status", "updated_at"])
+        sync_candidate(advisor)
+        candidate_changed(advisor.pk)
     return match
