@@ -2,10 +2,12 @@
 text; server-side time of the directory searches and of the profile page, and their query counts.
 
 Usage: .venv/bin/python bench/francenum.py [--database-url postgres://postgres@127.0.0.1:5432/relais_fn_bench]
-[--reset] [--structures 100000] [--requests 200]
+[--reset | --reuse] [--structures 100000] [--requests 200]
 Without --database-url: a temporary SQLite file, deleted at the end. On PostgreSQL the database must exist and be
-empty, or be emptied with --reset. The schema comes from the migrations, as in production (SQLite's full-text index
-of the profiles, the DSFR configuration row); the structures from `francenum_data.fill` (bulk generation of what
+empty, or be emptied with --reset; --reuse measures again a database filled by an earlier run (the same
+--structures), without generating anything: old and new code can then be measured in turn on their own databases
+while the machine's load stays the same. The schema comes from the migrations, as in production (SQLite's full-text
+index of the profiles, the DSFR configuration row); the structures from `francenum_data.fill` (bulk generation of what
 the product stores, on a synthetic grid of 2,000 communes, 13 régions, 96 départements).
 
 Measured through Django's full request stack (middleware, view, template), in process, on the code paths the
@@ -48,9 +50,13 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL database (empty, or emptied with --reset).")
     parser.add_argument("--reset", action="store_true", help="Drop and recreate the public schema of that database.")
+    parser.add_argument("--reuse", action="store_true", help="Measure a database filled by an earlier run.")
     parser.add_argument("--structures", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.reuse and (args.reset or not args.database_url):
+        parser.error("--reuse : une base PostgreSQL déjà remplie, sans --reset")
+    return args
 
 
 def reset_schema(database_url: str) -> None:
@@ -96,8 +102,12 @@ def main() -> None:
     logging.disable(logging.INFO)
     rng = random.Random(2026)
     started = time.perf_counter()
-    slugs = fill(args.structures, rng)
-    print(f"Génération : {time.perf_counter() - started:.0f} s ({connection.vendor})")
+    if args.reuse:
+        # The names francenum_data gives.
+        slugs = [f"structure-{i}" for i in range(args.structures)]
+    else:
+        slugs = fill(args.structures, rng)
+        print(f"Génération : {time.perf_counter() - started:.0f} s ({connection.vendor})")
     client = Client()
     codes = list(PostalCode.objects.values_list("code", flat=True))
     n = args.requests
