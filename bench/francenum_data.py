@@ -3,10 +3,10 @@ metropolitan France (13 régions, 96 départements, real-format codes) and `coun
 referent, one to three offers, area codes and search data.
 
 Generation is bulk (bulk_create by batches), but what is stored is what the product stores: each profile's
-normalised text and search words come from `services.publication.profile_text` and `text.words_of` (SQLite's
-full-text index follows the text by its triggers), its area codes from the same format as
-`services.publication.area_codes`. Django must be set up on an empty database (territories included) before
-`fill` is called; used by bench/francenum.py (the directory) and bench/api.py (the open-data list).
+normalised text comes from `services.publication.profile_text` (the database indexes it as it does for the product:
+SQLite's full-text index by its triggers, PostgreSQL's generated column of the words' prefixes), its area codes from
+the same format as `services.publication.area_codes`. Django must be set up on an empty database (territories
+included) before `fill` is called; used by bench/francenum.py (the directory) and bench/api.py (the open-data list).
 """
 
 import random
@@ -75,9 +75,8 @@ def _batch(start: int, size: int, communes, rng: random.Random) -> list[str]:
 
     from relais.accounts.models import User
     from relais.francenum.enums import Category, Domain, Kind, MemberRole, ServiceKind, Status
-    from relais.francenum.models import Activator, ActivatorMember, Offer, SearchWord
+    from relais.francenum.models import Activator, ActivatorMember, Offer
     from relais.francenum.services.publication import profile_text
-    from relais.francenum.text import words_of
 
     domains, kinds, types = list(Domain), list(ServiceKind), list(Kind)
     slugs = []
@@ -128,11 +127,5 @@ def _batch(start: int, size: int, communes, rng: random.Random) -> list[str]:
                 for a, offers in zip(created, offers_by_index, strict=True)
                 for o in offers
             ],
-        )
-    # The largest table (some 20 words per profile): plain executemany, without model instances.
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {SearchWord._meta.db_table} (activator_id, word) VALUES (%s, %s)",
-            [(a.pk, word) for a in created for word in words_of(a.search_text)],
         )
     return slugs

@@ -137,31 +137,6 @@ class Offer(models.Model):
         return f"{self.get_domain_display()} — {self.get_service_kind_display()}"
 
 
-class SearchWord(models.Model):
-    """One normalised word of a published profile: free-text search is an index range scan per word."""
-
-    activator = models.ForeignKey(Activator, on_delete=models.CASCADE, related_name="+")
-    word = models.CharField(max_length=60)
-
-    class Meta:
-        # varchar_pattern_ops: PostgreSQL's LIKE 'prefix%' uses the index whatever the database's collation (other
-        # databases ignore operator classes).
-        # The second index serves the structure-by-structure check of words too common to narrow a search.
-        indexes = [
-            models.Index(
-                fields=["word", "activator"], name="francenum_word", opclasses=["varchar_pattern_ops", "int8_ops"]
-            ),
-            models.Index(
-                fields=["activator", "word"],
-                name="francenum_activator_word",
-                opclasses=["int8_ops", "varchar_pattern_ops"],
-            ),
-        ]
-
-    def __str__(self):
-        return self.word
-
-
 class ActivatorMember(PublicIdModel, TimestampedModel):
     """A person of the structure who joined the programme (art. 2.6): the referent or another member."""
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from relais.francenum import directory
 from relais.francenum.enums import TRANSITIONS, EventKind, Status
-from relais.francenum.models import ActivatorEvent, SearchWord
+from relais.francenum.models import ActivatorEvent
 from relais.francenum.services.transitions import TransitionError, change_status
 from tests.francenum import factories
 
@@ -33,9 +34,12 @@ def test_refused_and_cancelled_are_final():
 
 
 def test_only_a_published_structure_is_searchable(reviewer):
+    def found() -> list[str]:
+        return [result.activator.name for result in directory.search(directory.Filters(text="zephyr")).results]
+
     structure = factories.activator(status=Status.SUBMITTED, name="Agence Numérique Zéphyr")
-    assert not SearchWord.objects.filter(activator=structure).exists()
+    assert found() == []
     change_status(activator=structure, to_status=Status.VALIDATED, actor=reviewer, kind=EventKind.VALIDATED)
-    assert SearchWord.objects.filter(activator=structure, word="zephyr").exists()
+    assert found() == ["Agence Numérique Zéphyr"]
     change_status(activator=structure, to_status=Status.SUSPENDED, actor=reviewer, kind=EventKind.SUSPENDED)
-    assert not SearchWord.objects.filter(activator=structure).exists()
+    assert found() == []

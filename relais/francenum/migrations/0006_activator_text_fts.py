@@ -1,5 +1,5 @@
 """SQLite: a full-text index (FTS5) of the structures' normalised text, kept by triggers, for the free-text search
-of the directory (querysets.ActivatorQuerySet.matching). Other databases keep the search words' table only.
+of the directory (querysets.ActivatorQuerySet.matching). PostgreSQL indexes the prefixes of its words (migration 0007).
 
 The index covers every structure (the search then keeps the published ones) and indexes each prefix of one to three
 letters too, so that short typed words read one list rather than every word they start. A later migration that

@@ -1,12 +1,12 @@
-"""What follows any change of a structure: its search words and area codes, and the open-data files."""
+"""What follows any change of a structure: its search text and area codes, and the open-data files."""
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..enums import Domain, Kind, ServiceKind, Status
-from ..models import Activator, SearchWord
-from ..text import normalize, words_of
+from ..enums import Domain, Kind, ServiceKind
+from ..models import Activator
+from ..text import normalize
 
 # The files, their rows, and the number of published structures (the API's open-data list).
 OPEN_DATA_CACHE_KEYS = (
@@ -60,14 +60,12 @@ def profile_text(activator: Activator, offers: list | None = None) -> str:
 
 
 def refresh_index(*, activator: Activator) -> None:
-    """Write the derived columns and, for a published profile, its search words (others are not searchable)."""
+    """Write the derived columns. The database indexes the text (SQLite: full-text index kept by triggers, migration
+    0006; PostgreSQL: generated column of the words' prefixes, migration 0007); the directory keeps the published."""
     text = profile_text(activator)
     codes = area_codes(activator)
     Activator.objects.filter(pk=activator.pk).update(search_text=text, area_codes=codes)
     activator.search_text, activator.area_codes = text, codes
-    SearchWord.objects.filter(activator=activator).delete()
-    if activator.status == Status.VALIDATED:
-        SearchWord.objects.bulk_create(SearchWord(activator=activator, word=word) for word in words_of(text))
 
 
 def forget_open_data() -> None:
