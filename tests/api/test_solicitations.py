@@ -1,6 +1,9 @@
+import threading
 import uuid
 
 import pytest
+from django.db import connection
+from django.test import Client
 
 from relais.api.models import IdempotencyRecord
 from relais.conseillers_entreprises.enums import MatchStatus, SolicitationSource, SolicitationStatus
@@ -58,6 +61,29 @@ def test_same_idempotency_key_returns_the_first_request(client, landing, auth):
     assert again["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
     assert Solicitation.objects.count() == 1 and Email.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="deux transactions simultanées demandent PostgreSQL")
+def test_two_simultaneous_calls_with_the_same_key_file_one_request(landing, auth):
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def call():
+        try:
+            barrier.wait()
+            statuses.append(post(Client(), auth, filing_payload(), key="commande-simultanee").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 201]
+    assert Solicitation.objects.count() == 1 and IdempotencyRecord.objects.count() == 1
+    assert Email.objects.count() == 1
 
 
 def test_same_idempotency_key_with_another_body_is_409(client, landing, auth):

@@ -7,13 +7,10 @@ first call made: the key gives the solicitation's submission token (the same mec
 guard), and a record remembers what the key was sent with, so that the same key with another body is refused.
 """
 
-import contextlib
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-
-from django.db import IntegrityError, transaction
 
 from relais.conseillers_entreprises.enums import SolicitationSource
 from relais.conseillers_entreprises.forms.public import QUESTION_PREFIX, TRACKING_FIELDS, SolicitationForm
@@ -79,15 +76,21 @@ def _form_errors(form: SolicitationForm) -> list[dict]:
 
 
 def _target(key: ApiKey, payload: dict) -> tuple[Landing, Subject]:
+    # Slugs are unique: get() looks each row up without the listing order offered_subjects() carries.
+    unknown_landing = ApiError(422, "Aucune de vos pages d’accueil n’a cet identifiant.", source="landing")
     institution_id = key.partner.institution_id
-    landing = Landing.objects.filter(slug=payload["landing"], is_active=True, institution_id=institution_id).first()
-    if landing is None or institution_id is None:
-        raise ApiError(422, "Aucune de vos pages d’accueil n’a cet identifiant.", source="landing")
+    if institution_id is None:  # a partner of the open data only: no landing of its own
+        raise unknown_landing
+    try:
+        landing = Landing.objects.get(slug=payload["landing"], is_active=True, institution_id=institution_id)
+    except Landing.DoesNotExist:
+        raise unknown_landing from None
     if landing.is_paused:
         raise ApiError(409, "Cette page d’accueil est en pause : elle n’accepte pas de demande.", source="landing")
-    subject = offered_subjects(landing).prefetch_related("questions").filter(slug=payload["subject"]).first()
-    if subject is None:
-        raise ApiError(422, "Ce sujet n’est pas proposé sur cette page d’accueil.", source="subject")
+    try:
+        subject = offered_subjects(landing).prefetch_related("questions").get(slug=payload["subject"])
+    except Subject.DoesNotExist:
+        raise ApiError(422, "Ce sujet n’est pas proposé sur cette page d’accueil.", source="subject") from None
     return landing, subject
 
 
@@ -109,11 +112,12 @@ def _conflict() -> ApiError:
 
 
 def _remember(key: ApiKey, idempotency_key: str, print_: str, solicitation: Solicitation) -> None:
-    """Record what the key was first sent with; a concurrent call with the same key may have done it already."""
-    with contextlib.suppress(IntegrityError), transaction.atomic():
-        IdempotencyRecord.objects.create(
-            partner=key.partner, key=idempotency_key, fingerprint=print_, solicitation=solicitation
-        )
+    """Record what the key was sent with, for a request filed without its record (before records were written in
+    the filing's transaction); a concurrent retry may have written it already."""
+    IdempotencyRecord.objects.bulk_create(
+        [IdempotencyRecord(partner=key.partner, key=idempotency_key, fingerprint=print_, solicitation=solicitation)],
+        ignore_conflicts=True,
+    )
 
 
 def file_solicitation(*, key: ApiKey, payload: dict, idempotency_key: str) -> Filed:
@@ -136,6 +140,14 @@ def file_solicitation(*, key: ApiKey, payload: dict, idempotency_key: str) -> Fi
     errors = _unknown_questions(subject, payload)
     if not form.is_valid() or errors:
         raise ApiError.from_messages(422, errors + _form_errors(form))
+
+    def record_key(solicitation: Solicitation) -> None:
+        # In the filing's transaction: a retry finds both the request and the record, or neither. No other record
+        # of this key can exist: the key gives the request's token, and a record goes with its request.
+        IdempotencyRecord.objects.create(
+            partner=key.partner, key=idempotency_key, fingerprint=print_, solicitation=solicitation
+        )
+
     solicitation, created = filing.submit_solicitation(
         landing=landing,
         subject=subject,
@@ -144,12 +156,13 @@ def file_solicitation(*, key: ApiKey, payload: dict, idempotency_key: str) -> Fi
         answers=form.answers(),
         ip="",
         source=SolicitationSource.API,
+        on_filed=record_key,
+        may_be_draft=False,
     )
     if not created:
         record = IdempotencyRecord.objects.filter(partner=key.partner, key=idempotency_key).first()
-        if record is not None and record.fingerprint != print_:
+        if record is None:
+            _remember(key, idempotency_key, print_, solicitation)
+        elif record.fingerprint != print_:
             raise _conflict()
-    # Written after the filing's own transaction: if the process stops in between, the retry still finds the
-    # request by its token and writes the record then.
-    _remember(key, idempotency_key, print_, solicitation)
     return Filed(solicitation, created=created)

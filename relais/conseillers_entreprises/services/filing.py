@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -138,13 +139,18 @@ def submit_solicitation(
     answers: dict[SubjectQuestion, bool],
     ip: str,
     source: SolicitationSource | None = None,
+    on_filed: Callable[[Solicitation], None] | None = None,
+    may_be_draft: bool = True,
 ) -> tuple[Solicitation, bool]:
     """File the request; returns it and whether this call filed it (False: the same token was already sent).
 
     `source` defaults to the landing's (site or iframe); the API passes its own. An empty `ip` (API calls, held
-    back by their key's quota instead) is not counted in the per-IP intake limit.
+    back by their key's quota instead) is not counted in the per-IP intake limit. `on_filed` writes what the
+    caller keeps of a new filing in the same transaction (the API's record of its idempotency key).
+    `may_be_draft=False` says that no draft can hold this token (the API saves none): the request is then inserted
+    without looking the token up first, and a retry is recognised by the insert's conflict.
     """
-    solicitation = _locked_by_token(submission_token)
+    solicitation = _locked_by_token(submission_token) if may_be_draft else None
     if solicitation is not None and solicitation.status != SolicitationStatus.DRAFT:
         return solicitation, False
     is_new = solicitation is None
@@ -177,6 +183,8 @@ def submit_solicitation(
             "followup_url": followup_url(solicitation=solicitation),
         },
     )
+    if on_filed is not None:
+        on_filed(solicitation)
     intake_limit().hit(ip)
     return solicitation, True
 
