@@ -6,25 +6,29 @@ file)
 
 Measures, on the code paths the product runs:
 - `GET /api/v1/landing_subjects?landing=…` with a partner key (authentication, quota, last use, 40-odd subjects with
-  their questions and institutions): requests per second and p99;
-- `POST /api/v1/solicitations` with a new Idempotency-Key per request (the public form's cleaning and the site's
-  filing service): requests per second and p99;
-- the HTML filing POST of the public form (`bench/intake.py`), in the same run, on the same database.
+  their questions and institutions);
 - `GET /api/v1/francenum/activateurs` without a key (the open data of France Num, per-IP quota lifted by
   API_ANONYMOUS_RATE_LIMIT), first page and a page filtered by région, over `--structures` published activators
   (100,000 by default) generated in bulk by `francenum_data.fill` (the generator of bench/francenum.py), once per
-  database: a database that already holds activators keeps them. `opendata_p99_ms` is the worse of the two p99.
+  database: a database that already holds activators keeps them;
+- `POST /api/v1/solicitations` with a new Idempotency-Key per request (the public form's cleaning and the site's
+  filing service) and the HTML filing POST of the public form (`bench/intake.py`), taking turns on the same server
+  and database: a warm-up of each, then `--post-rounds` rounds of API then HTML; the throughput is the rounds' mean.
+Reads are measured twice: throughput with wrk at `--connections` (its p99 is then the queue, "p99 saturé"), and the
+latency a caller sees with `--latency-connections` plain clients (one per worker by default) each sending one
+request after the other: median and p99 over every request. wrk's own latencies at one connection are not used:
+for the 38 KB answer of landing_subjects their sum exceeds the run's duration.
 Last line: `RESULT api_post_rps=… html_post_rps=… subjects_p99_ms=… opendata_p99_ms=… opendata_first_p99_ms=…
-opendata_region_p99_ms=…`.
+opendata_region_p99_ms=… reads_saturated_p99_ms=…` (`opendata_p99_ms`: the worse of the two lists).
 
-Measured on this machine (2 cores shared with other work, load 2 to 5: the p99 are mostly waits for the CPU), with
-100,000 activators (bench/README.md for the details):
+Measured on this machine (2 cores shared with another engineer's runs, load 2 to 3.6), with 100,000 activators
+(bench/README.md for the details):
+  .venv/bin/python bench/api.py --database-url postgres://postgres@127.0.0.1:5432/relais_api_bench
+  RESULT api_post_rps=168.1 html_post_rps=161.3 subjects_p99_ms=5.4 opendata_p99_ms=7.6
+  opendata_first_p99_ms=5.9 opendata_region_p99_ms=7.6 reads_saturated_p99_ms=32.7
   .venv/bin/python bench/api.py
-  RESULT api_post_rps=32.2 html_post_rps=29.0 subjects_p99_ms=491.0 opendata_p99_ms=207.3
-  opendata_first_p99_ms=145.0 opendata_region_p99_ms=207.3
-  .venv/bin/python bench/api.py --database-url postgres://postgres@127.0.0.1:5432/fnperf_api
-  RESULT api_post_rps=25.6 html_post_rps=26.6 subjects_p99_ms=577.9 opendata_p99_ms=132.5
-  opendata_first_p99_ms=93.0 opendata_region_p99_ms=132.5
+  RESULT api_post_rps=137.9 html_post_rps=138.2 subjects_p99_ms=9.5 opendata_p99_ms=11.2
+  opendata_first_p99_ms=9.7 opendata_region_p99_ms=11.2 reads_saturated_p99_ms=52.3
 """
 
 import argparse
