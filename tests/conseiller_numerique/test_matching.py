@@ -5,6 +5,7 @@ import math
 import random
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,6 +164,41 @@ def test_a_rebuild_keeps_the_table_its_key_and_its_indexes():
     assert matching.rebuild_pairs() == 1
     assert shape() == before
     assert MatchPair.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="réglages de table propres à PostgreSQL")
+def test_a_rebuild_keeps_the_autovacuum_settings_of_the_pairs():
+    def table_settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [MatchPair._meta.db_table])
+            return sorted(cursor.fetchone()[0] or [])
+
+    f.candidate(f.commune(*LYON), radius=20)
+    f.structure(f.commune(*north_of(LYON, 5)))
+    before = table_settings()
+    assert "autovacuum_vacuum_insert_threshold=1000" in before
+    matching.rebuild_pairs()
+    assert table_settings() == before
+
+
+def test_a_rebuild_finds_the_pairs_the_rule_gives_pair_by_pair():
+    """The rebuild's pairs (read from the structures' side on PostgreSQL, from the candidates' on SQLite) are the
+    rule's, checked pair by pair in Python: the structures within each candidate's radius."""
+    rng = random.Random(7)
+    radii = [5, 10, 15, 20, 40, 100]
+    people = [
+        f.candidate(f.commune(45.0 + rng.random() * 1.5, 4.0 + rng.random() * 2), radius=rng.choice(radii))
+        for _ in range(30)
+    ]
+    hosts = [f.structure(f.commune(45.0 + rng.random() * 1.5, 4.0 + rng.random() * 2)) for _ in range(15)]
+    matching.rebuild_pairs()
+    expected = {
+        (person.pk, host.pk)
+        for person in people
+        for host in hosts
+        if haversine_km(person.latitude, person.longitude, host.latitude, host.longitude) <= person.max_distance_km
+    }
+    assert set(MatchPair.objects.values_list("candidate_id", "structure_id")) == expected
 
 
 points = st.tuples(st.floats(45.0, 46.5), st.floats(4.0, 6.0))
