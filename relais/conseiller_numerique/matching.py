@@ -299,10 +299,10 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
             # One statement: the pairs wanted and the pairs stored (read along the scope's own index, each with its
             # row's address), compared once (a hash join), and only the differences written. The rows to delete or
             # correct are reached by their address: never a probe of the key per pair, whose leaves lie all over
-            # the key's index. A row changed meanwhile by another transaction (`sync_candidate`) is followed to
-            # its new version, where the scope is checked again: its pair is still this one.
-            cursor.execute(
-                f"""
+            # the key's index. A row that another transaction changed (`sync_candidate`) after this statement's
+            # snapshot has a new address and is missed: the statement runs again, and its new snapshot sees that
+            # change (each run misses only the rows changed during it).
+            statement = f"""
                 WITH wanted AS MATERIALIZED ({wanted}),
                 stored AS MATERIALIZED (
                     SELECT ctid AS stored_row, {COLUMNS} FROM {table} WHERE {scope} = %(scope_id)s
@@ -318,21 +318,27 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
                 gone AS (
                     DELETE FROM {table} p USING diff d
                     WHERE p.ctid = d.stored_row AND d.wanted_km IS NULL AND p.{scope} = %(scope_id)s
+                    RETURNING 1
                 ),
                 moved AS (
                     UPDATE {table} p SET distance_km = d.wanted_km, available_from = d.available_from FROM diff d
                     WHERE p.ctid = d.stored_row AND d.wanted_km IS NOT NULL AND p.{scope} = %(scope_id)s
+                    RETURNING 1
                 ),
                 added AS (
                     INSERT INTO {table} ({COLUMNS})
                     SELECT candidate_id, structure_id, wanted_km, available_from FROM diff WHERE stored_row IS NULL
                     ON CONFLICT DO NOTHING
                 )
-                SELECT COUNT(*) FROM wanted
-                """,
-                values,
-            )
-            return cursor.fetchone()[0]
+                SELECT (SELECT COUNT(*) FROM wanted),
+                       (SELECT COUNT(*) FROM diff WHERE stored_row IS NOT NULL)
+                       - (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM moved)
+                """
+            missed = True
+            while missed:
+                cursor.execute(statement, values)
+                count, missed = cursor.fetchone()
+            return count
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted ({COLUMNS})")
         cursor.execute("DELETE FROM temp.cn_pair_wanted")
         cursor.execute(f"INSERT INTO temp.cn_pair_wanted ({COLUMNS}) {wanted}", values)

@@ -3,9 +3,11 @@
 import datetime
 import math
 import random
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -341,3 +343,48 @@ def test_the_list_filters_reach_the_candidates_through_the_pairs():
     assert [c.pk for c in rows.filter(distance__lte=10)[:10]] == [near.pk, everywhere.pk]
     later = TODAY() - datetime.timedelta(days=1)
     assert rows.filter(available_from__lte=later).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="les verrous de lignes demandent PostgreSQL")
+def test_a_pair_changed_during_a_recomputation_is_still_removed():
+    """The recomputation reaches the pairs by their row's address: a pair that `sync_candidate` changes meanwhile (a
+    new date, hence a new row) must not survive the move of its structure."""
+    person = f.candidate(f.commune(*LYON), radius=20)
+    host = f.structure(f.commune(*north_of(LYON, 5)))
+    matching.rebuild_pairs()
+    far = f.commune(*north_of(LYON, 300))
+    HostStructure.objects.filter(pk=host.pk).update(commune=far, latitude=far.latitude, longitude=far.longitude)
+    changed, release = threading.Event(), threading.Event()
+
+    def change_the_date():
+        try:
+            with transaction.atomic():
+                MatchPair.objects.filter(candidate=person).update(available_from=TODAY() + datetime.timedelta(days=9))
+                changed.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def recompute():
+        try:
+            matching.update_structure_pairs(host.pk)
+        finally:
+            connection.close()
+
+    writer, recomputation = threading.Thread(target=change_the_date), threading.Thread(target=recompute)
+    writer.start()
+    assert changed.wait(10)
+    recomputation.start()
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the recomputation never waited for the pair's lock")
+    release.set()
+    writer.join()
+    recomputation.join()
+    assert not MatchPair.objects.filter(structure=host).exists()
