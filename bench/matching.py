@@ -1,7 +1,7 @@
 """Conseiller numérique matching at the scale of the issue: 100,000 candidates × 10,000 structures.
 
 Usage: .venv/bin/python bench/matching.py [--database-url postgres://postgres@127.0.0.1:5432/relais_cn_bench]
-[--reset] [--candidates 100000] [--structures 10000] [--samples 200]
+[--reset | --reuse] [--candidates 100000] [--structures 10000] [--samples 200]
 Without --database-url: a temporary SQLite file, deleted at the end. On PostgreSQL the database must exist and be
 empty, or be emptied with --reset. Tables come from the migrations, as in production.
 
@@ -90,6 +90,12 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL database (empty, or emptied with --reset).")
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep the candidates and structures of a previous run on this database (no filling; the pairs are "
+        "rebuilt all the same). The candidates that run moved stay where it put them.",
+    )
     parser.add_argument("--candidates", type=int, default=100_000)
     parser.add_argument("--structures", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=200)
@@ -229,6 +235,7 @@ def member_of(structures):
     load_digital_services()
     service = DigitalService.objects.get(slug=SERVICE_SLUG)
     right = ServiceRight.objects.get(service=service, code=RECRUITMENT_RIGHT)
+    User.objects.filter(email="recrutement@bench.fr").delete()
     user = User.objects.create_user(email="recrutement@bench.fr", password=None)
     for structure in structures:
         membership = Membership.objects.create(user=user, organization_id=structure.organization_id)
@@ -262,17 +269,26 @@ def main() -> None:
 
         rng = random.Random(20261130)
         started = time.perf_counter()
-        communes = fill(args.candidates, args.structures, rng)
-        print(
-            f"{connection.vendor}: {args.candidates} candidats, {args.structures} structures, {communes} communes "
-            f"créés en {time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
+        if args.reuse and Candidate.objects.exists():
+            print(
+                f"{connection.vendor}: {Candidate.objects.count()} candidats, {HostStructure.objects.count()} "
+                "structures repris",
+                flush=True,
+            )
+        else:
+            communes = fill(args.candidates, args.structures, rng)
+            print(
+                f"{connection.vendor}: {args.candidates} candidats, {args.structures} structures, {communes} communes "
+                f"créés en {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
 
         if connection.vendor == "postgresql":
-            # What autovacuum does after a bulk load: without statistics the planner cannot pick the index range.
+            # What autovacuum does after a bulk load (PostgreSQL ≥ 13 vacuums after insertions too; the server of
+            # this machine runs without it): without statistics the planner cannot pick the index range, and
+            # without the visibility map the counts of a list cannot read the candidates' index alone.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         started = time.perf_counter()
         pairs = matching.rebuild_pairs()
         rebuild_s = time.perf_counter() - started

@@ -18,7 +18,8 @@ The distance test is decided in one place, the SQL query of `_pairs_sql`, for th
 incremental updates alike: the database joins each candidate with the structures of their territory inside a
 latitude/longitude box that holds their radius (an index range on the structures' latitude), computes the haversine
 distance and keeps those at most the radius (at the radius exactly, it matches). Doing it in the database keeps the
-millions of pairs of a national rebuild out of Python.
+millions of pairs of a national rebuild out of Python. The PostgreSQL rebuild narrows the same query from the
+structures' side (`_structure_bands`), so that each structure's pairs lie together in the table.
 """
 
 import math
@@ -79,10 +80,12 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
         return cursor.fetchone()[0]
 
 
-def _pairs_sql(where: str, *, structures: str | None = None, candidates_hint: str = "") -> str:
+def _pairs_sql(where: str, *, structures: str | None = None, candidates_hint: str = "", sources: str = "") -> str:
     """The pairs within radius, `candidate_id, structure_id, distance_km, available_from` (the candidate's date,
     carried): the rule's one decision. `structures`: a table to read the structures from instead of theirs (the
-    rebuild's narrow copy, same columns); `candidates_hint`: how SQLite reads the candidates (the rebuild's order)."""
+    rebuild's narrow copy, same columns); `candidates_hint`: how SQLite reads the candidates (the rebuild's order);
+    `sources`: the whole FROM clause instead (`c` the candidates, `s` the structures, with the same columns), with
+    `where` narrowing it to a superset of the rule's boxes (the PostgreSQL rebuild's)."""
     candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
     # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
@@ -97,8 +100,7 @@ def _pairs_sql(where: str, *, structures: str | None = None, candidates_hint: st
         SELECT candidate_id, structure_id, distance_km, available_from FROM (
             SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km,
                    c.available_from AS available_from
-            FROM {candidate} c {candidates_hint}
-            CROSS JOIN {structure} s
+            FROM {sources or f"{candidate} c {candidates_hint} CROSS JOIN {structure} s"}
             WHERE s.territory = c.territory
               AND s.status = %(validated)s
               AND s.latitude BETWEEN c.latitude - c.max_distance_km / {K} - {M}
@@ -144,24 +146,40 @@ def rebuild_pairs() -> int:
 
 
 STRUCTURES_COPY = "cn_rebuild_structures"
+CANDIDATES_COPY = "cn_rebuild_candidates"
 
 
-def _copy_structures(cursor) -> str:
-    """A copy of the structures' columns the rule reads, indexed on (territory, status, latitude, longitude): each
-    candidate's box is then one range of that index with the longitude checked in the index, where the structures'
-    own index (down to the latitude) would hand over a band across the whole territory, each row fetched for its
-    longitude. Temporary on SQLite; on PostgreSQL an unlogged table (dropped before the commit), which the parallel
-    workers of the rebuild can read, unlike a temporary one. Returns its name."""
+def _copy(cursor, name: str, model, columns: tuple, index: tuple = ()) -> str:
+    """A copy of the columns of `model` the rule reads, indexed on `index`: a box is then one range of that index
+    with the longitude checked in the index, where the model's own index (down to the latitude) would hand over a
+    band across the whole territory, each row fetched for its longitude. Temporary on SQLite; on PostgreSQL an
+    unlogged table (dropped before the commit), which the parallel workers of the rebuild can read, unlike a
+    temporary one. Returns its name."""
     kind = "UNLOGGED" if connection.vendor == "postgresql" else "TEMPORARY"
-    cursor.execute(
-        f"CREATE {kind} TABLE {STRUCTURES_COPY} AS"
-        f" SELECT id, territory, status, latitude, longitude FROM {HostStructure._meta.db_table}"
+    cursor.execute(f"CREATE {kind} TABLE {name} AS SELECT {', '.join(columns)} FROM {model._meta.db_table}")
+    if index:
+        cursor.execute(f"CREATE INDEX {name}_place ON {name} ({', '.join(index)})")
+    cursor.execute(f"ANALYZE {name}")
+    return name
+
+
+def _structure_bands() -> tuple[str, str]:
+    """The PostgreSQL rebuild's FROM clause and narrowing: each structure (outside) with each radius, and the
+    candidates of that radius in the structure's latitude band and in the longitudes any of their boxes can reach
+    (one range of the candidates' copy each, as `update_structure_pairs` reads them; the rule then decides). The
+    pairs come out structure after structure: each structure's pairs lie together in the table, and its move later
+    rewrites a few pages instead of one page per pair (the table read candidate after candidate put them all over
+    it)."""
+    radii = ", ".join(f"({radius})" for radius in RADII)
+    reach = f"(r.km / {K} + {M})"
+    # The widest box of a candidate of the band: its half-width at the band's farthest latitude from the equator.
+    half_width = f"(r.km / ({K} * COS(RADIANS(LEAST(89, ABS(s.latitude) + r.km / {K} + {reach})))) + 2 * {M})"
+    sources = f"{STRUCTURES_COPY} s CROSS JOIN (VALUES {radii}) AS r(km) CROSS JOIN {CANDIDATES_COPY} c"
+    where = (
+        f"AND c.max_distance_km = r.km AND c.latitude BETWEEN s.latitude - {reach} AND s.latitude + {reach}"
+        f" AND c.longitude BETWEEN s.longitude - {half_width} AND s.longitude + {half_width}"
     )
-    cursor.execute(
-        f"CREATE INDEX {STRUCTURES_COPY}_place ON {STRUCTURES_COPY} (territory, status, latitude, longitude)"
-    )
-    cursor.execute(f"ANALYZE {STRUCTURES_COPY}")
-    return STRUCTURES_COPY
+    return sources, where
 
 
 def _rebuild_sqlite() -> int:
@@ -173,7 +191,13 @@ def _rebuild_sqlite() -> int:
         cursor.execute(f"DELETE FROM {table}")
         for index in MatchPair._meta.indexes:
             cursor.execute(f"DROP INDEX {editor.quote_name(index.name)}")
-        structures = _copy_structures(cursor)
+        structures = _copy(
+            cursor,
+            STRUCTURES_COPY,
+            HostStructure,
+            ("id",) + STRUCTURE_INPUTS,
+            index=("territory", "status", "latitude", "longitude"),
+        )
         # The candidates read along their rows (not along the index that covers them): the pairs come in the key's
         # order, and the key's index, kept during the insertion, grows at its end instead of everywhere at once.
         pairs = _pairs_sql("", structures=structures, candidates_hint="NOT INDEXED")
@@ -201,16 +225,32 @@ def _rebuild_postgresql() -> int:
         cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'", [table])
         (primary_key,) = cursor.fetchone()
-        structures = _copy_structures(cursor)
+        # The table's own settings (its autovacuum's, migration 0005) go to the table that takes its place.
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [table])
+        (settings,) = cursor.fetchone()
+        # Copies without an index on the structures: the plan can then only take the structures outside.
+        structures = _copy(cursor, STRUCTURES_COPY, HostStructure, ("id",) + STRUCTURE_INPUTS)
+        candidates = _copy(
+            cursor,
+            CANDIDATES_COPY,
+            Candidate,
+            ("id", "available_from") + CANDIDATE_INPUTS,
+            index=("territory", "max_distance_km", "latitude", "longitude"),
+        )
+        # Ten thousand structures fit in less than a parallel scan's minimum size; their pairs are the work.
+        cursor.execute("SET LOCAL min_parallel_table_scan_size = 0")
+        sources, narrowing = _structure_bands()
         # CREATE TABLE AS, not INSERT … SELECT: its query may run in parallel workers (each takes part of the
-        # candidates; the columns come out in the model's order and types). Unlogged while it is filled, then made
+        # structures; the columns come out in the model's order and types). Unlogged while it is filled, then made
         # logged before its indexes are built (and before the commit, so a crash or a standby never loses it):
         # the rows reach the journal as whole pages, half the time of one record per row. The columns outside the
         # key are declared NOT NULL in the same ALTER that builds the key: one pass over the rows for both.
-        cursor.execute(f"CREATE UNLOGGED TABLE {build} AS {_pairs_sql('', structures=structures)}", _params())
+        cursor.execute(f"CREATE UNLOGGED TABLE {build} AS {_pairs_sql(narrowing, sources=sources)}", _params())
         count = cursor.rowcount
-        cursor.execute(f"DROP TABLE {structures}")
+        cursor.execute(f"DROP TABLE {structures}, {candidates}")
         cursor.execute(f"ALTER TABLE {build} SET LOGGED")
+        if settings:
+            cursor.execute(f"ALTER TABLE {build} SET ({', '.join(settings)})")
         others = [
             field.column
             for field in MatchPair._meta.concrete_fields
@@ -243,46 +283,62 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
     table = MatchPair._meta.db_table
     wanted = _pairs_sql(where)
     values = _params(scope_id=scope_id, **params)
+    # Its own transaction (a task's), not part of one that saves a fact: see below.
+    alone = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if alone:
+                # No wait for the disk at the commit (a move writes a few megabytes of journal, full pages first
+                # touched since the last checkpoint): derived data, and the task's own completion, committed just
+                # after and waited for, puts this commit on disk with it. A server crash in between loses this
+                # recomputation and leaves the task unfinished; the nightly rebuild restores the pairs anyway.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             # The writer's lock first: the statement below reads the table before writing it, and a reader's lock
             # held while waiting for a rebuild would block the rebuild's swap (a deadlock).
             cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
-            # One statement: the pairs wanted and the pairs stored, compared once (a hash join), and only the
-            # differences written.
-            cursor.execute(
-                f"""
+            # One statement: the pairs wanted and the pairs stored (read along the scope's own index, each with its
+            # row's address), compared once (a hash join), and only the differences written. The rows to delete or
+            # correct are reached by their address: never a probe of the key per pair, whose leaves lie all over
+            # the key's index. A row that another transaction changed (`sync_candidate`) after this statement's
+            # snapshot has a new address and is missed: the statement runs again, and its new snapshot sees that
+            # change (each run misses only the rows changed during it).
+            statement = f"""
                 WITH wanted AS MATERIALIZED ({wanted}),
-                stored AS MATERIALIZED (SELECT {COLUMNS} FROM {table} WHERE {scope} = %(scope_id)s),
+                stored AS MATERIALIZED (
+                    SELECT ctid AS stored_row, {COLUMNS} FROM {table} WHERE {scope} = %(scope_id)s
+                ),
                 diff AS MATERIALIZED (
                     SELECT COALESCE(w.candidate_id, s.candidate_id) AS candidate_id,
                            COALESCE(w.structure_id, s.structure_id) AS structure_id,
-                           w.distance_km AS wanted_km, s.distance_km AS stored_km, w.available_from
+                           s.stored_row, w.distance_km AS wanted_km, w.available_from
                     FROM wanted w
                     FULL JOIN stored s ON s.candidate_id = w.candidate_id AND s.structure_id = w.structure_id
                     WHERE (w.distance_km, w.available_from) IS DISTINCT FROM (s.distance_km, s.available_from)
                 ),
                 gone AS (
-                    -- Found along the scope's own index (one range), not probed pair by pair in the key.
-                    DELETE FROM {table} p WHERE p.{scope} = %(scope_id)s AND (p.candidate_id, p.structure_id) IN (
-                        SELECT candidate_id, structure_id FROM diff WHERE wanted_km IS NULL
-                    )
+                    DELETE FROM {table} p USING diff d
+                    WHERE p.ctid = d.stored_row AND d.wanted_km IS NULL AND p.{scope} = %(scope_id)s
+                    RETURNING 1
                 ),
                 moved AS (
                     UPDATE {table} p SET distance_km = d.wanted_km, available_from = d.available_from FROM diff d
-                    WHERE d.wanted_km IS NOT NULL AND d.stored_km IS NOT NULL
-                      AND p.candidate_id = d.candidate_id AND p.structure_id = d.structure_id
+                    WHERE p.ctid = d.stored_row AND d.wanted_km IS NOT NULL AND p.{scope} = %(scope_id)s
+                    RETURNING 1
                 ),
                 added AS (
                     INSERT INTO {table} ({COLUMNS})
-                    SELECT candidate_id, structure_id, wanted_km, available_from FROM diff WHERE stored_km IS NULL
+                    SELECT candidate_id, structure_id, wanted_km, available_from FROM diff WHERE stored_row IS NULL
                     ON CONFLICT DO NOTHING
                 )
-                SELECT COUNT(*) FROM wanted
-                """,
-                values,
-            )
-            return cursor.fetchone()[0]
+                SELECT (SELECT COUNT(*) FROM wanted),
+                       (SELECT COUNT(*) FROM diff WHERE stored_row IS NOT NULL)
+                       - (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM moved)
+                """
+            missed = True
+            while missed:
+                cursor.execute(statement, values)
+                count, missed = cursor.fetchone()
+            return count
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted ({COLUMNS})")
         cursor.execute("DELETE FROM temp.cn_pair_wanted")
         cursor.execute(f"INSERT INTO temp.cn_pair_wanted ({COLUMNS}) {wanted}", values)

@@ -3,8 +3,11 @@
 import datetime
 import math
 import random
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -165,6 +168,41 @@ def test_a_rebuild_keeps_the_table_its_key_and_its_indexes():
     assert MatchPair.objects.count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="réglages de table propres à PostgreSQL")
+def test_a_rebuild_keeps_the_autovacuum_settings_of_the_pairs():
+    def table_settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [MatchPair._meta.db_table])
+            return sorted(cursor.fetchone()[0] or [])
+
+    f.candidate(f.commune(*LYON), radius=20)
+    f.structure(f.commune(*north_of(LYON, 5)))
+    before = table_settings()
+    assert "autovacuum_vacuum_insert_threshold=1000" in before
+    matching.rebuild_pairs()
+    assert table_settings() == before
+
+
+def test_a_rebuild_finds_the_pairs_the_rule_gives_pair_by_pair():
+    """The rebuild's pairs (read from the structures' side on PostgreSQL, from the candidates' on SQLite) are the
+    rule's, checked pair by pair in Python: the structures within each candidate's radius."""
+    rng = random.Random(7)
+    radii = [5, 10, 15, 20, 40, 100]
+    people = [
+        f.candidate(f.commune(45.0 + rng.random() * 1.5, 4.0 + rng.random() * 2), radius=rng.choice(radii))
+        for _ in range(30)
+    ]
+    hosts = [f.structure(f.commune(45.0 + rng.random() * 1.5, 4.0 + rng.random() * 2)) for _ in range(15)]
+    matching.rebuild_pairs()
+    expected = {
+        (person.pk, host.pk)
+        for person in people
+        for host in hosts
+        if haversine_km(person.latitude, person.longitude, host.latitude, host.longitude) <= person.max_distance_km
+    }
+    assert set(MatchPair.objects.values_list("candidate_id", "structure_id")) == expected
+
+
 points = st.tuples(st.floats(45.0, 46.5), st.floats(4.0, 6.0))
 radii = st.sampled_from([5, 10, 15, 20, 40, 100, ALL_FRANCE])
 changes = st.lists(
@@ -305,3 +343,48 @@ def test_the_list_filters_reach_the_candidates_through_the_pairs():
     assert [c.pk for c in rows.filter(distance__lte=10)[:10]] == [near.pk, everywhere.pk]
     later = TODAY() - datetime.timedelta(days=1)
     assert rows.filter(available_from__lte=later).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="les verrous de lignes demandent PostgreSQL")
+def test_a_pair_changed_during_a_recomputation_is_still_removed():
+    """The recomputation reaches the pairs by their row's address: a pair that `sync_candidate` changes meanwhile (a
+    new date, hence a new row) must not survive the move of its structure."""
+    person = f.candidate(f.commune(*LYON), radius=20)
+    host = f.structure(f.commune(*north_of(LYON, 5)))
+    matching.rebuild_pairs()
+    far = f.commune(*north_of(LYON, 300))
+    HostStructure.objects.filter(pk=host.pk).update(commune=far, latitude=far.latitude, longitude=far.longitude)
+    changed, release = threading.Event(), threading.Event()
+
+    def change_the_date():
+        try:
+            with transaction.atomic():
+                MatchPair.objects.filter(candidate=person).update(available_from=TODAY() + datetime.timedelta(days=9))
+                changed.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def recompute():
+        try:
+            matching.update_structure_pairs(host.pk)
+        finally:
+            connection.close()
+
+    writer, recomputation = threading.Thread(target=change_the_date), threading.Thread(target=recompute)
+    writer.start()
+    assert changed.wait(10)
+    recomputation.start()
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the recomputation never waited for the pair's lock")
+    release.set()
+    writer.join()
+    recomputation.join()
+    assert not MatchPair.objects.filter(structure=host).exists()
