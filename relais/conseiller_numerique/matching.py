@@ -80,32 +80,45 @@ def distance_km(candidate: tuple[float, float], structure: tuple[float, float]) 
         return cursor.fetchone()[0]
 
 
-def _pairs_sql(where: str, *, structures: str | None = None, candidates_hint: str = "", sources: str = "") -> str:
+def _box(c: str = "c") -> dict[str, str]:
+    """The box of candidate `c`: the latitudes and longitudes their radius can reach, a superset of their circle by
+    the margin (the rule itself is the distance). Longitude half-width of a box of r km around latitude φ:
+    r / (km per degree × cos(|φ| + r/km per degree)), the widest point of the box; capped at 89° of latitude (no
+    commune is that close to a pole)."""
+    reach = f"{c}.max_distance_km / {K} + {M}"
+    half_width = (
+        f"({c}.max_distance_km / ({K} * COS(RADIANS(CASE WHEN ABS({c}.latitude) + {c}.max_distance_km / {K} > 89"
+        f" THEN 89 ELSE ABS({c}.latitude) + {c}.max_distance_km / {K} END))) + {M})"
+    )
+    return {
+        "lat_min": f"{c}.latitude - ({reach})",
+        "lat_max": f"{c}.latitude + ({reach})",
+        "lon_min": f"{c}.longitude - {half_width}",
+        "lon_max": f"{c}.longitude + {half_width}",
+    }
+
+
+def _pairs_sql(where: str, *, sources: str = "", boxes_stored: bool = False) -> str:
     """The pairs within radius, `candidate_id, structure_id, distance_km, available_from` (the candidate's date,
-    carried): the rule's one decision. `structures`: a table to read the structures from instead of theirs (the
-    rebuild's narrow copy, same columns); `candidates_hint`: how SQLite reads the candidates (the rebuild's order);
-    `sources`: the whole FROM clause instead (`c` the candidates, `s` the structures, with the same columns), with
-    `where` narrowing it to a superset of the rule's boxes (the PostgreSQL rebuild's)."""
-    candidate, structure = Candidate._meta.db_table, structures or HostStructure._meta.db_table
+    carried): the rule's one decision. `sources`: the FROM clause instead of the candidates' and structures' tables
+    (`c` the candidates, `s` the structures, with the same columns: the rebuilds' copies), with `where` narrowing it
+    to a superset of the rule's boxes (the PostgreSQL rebuild's); `boxes_stored`: `c` carries its box in columns
+    `lat_min`, `lat_max`, `lon_min`, `lon_max` (the SQLite rebuild's copy), computed once per candidate instead of
+    once per structure visited."""
+    candidate, structure = Candidate._meta.db_table, HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
+    box = {name: f"c.{name}" for name in ("lat_min", "lat_max", "lon_min", "lon_max")} if boxes_stored else _box()
     # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
     # to itself, it may take each structure against every candidate); PostgreSQL orders the join as it likes.
-    # Longitude half-width of a box of r km around latitude φ: r / (km per degree × cos(|φ| + r/km per degree)),
-    # the widest point of the box; capped at 89° of latitude (no commune is that close to a pole).
-    half_width = (
-        f"(c.max_distance_km / ({K} * COS(RADIANS(CASE WHEN ABS(c.latitude) + c.max_distance_km / {K} > 89 THEN 89"
-        f" ELSE ABS(c.latitude) + c.max_distance_km / {K} END))) + {M})"
-    )
     return f"""
         SELECT candidate_id, structure_id, distance_km, available_from FROM (
             SELECT c.id AS candidate_id, s.id AS structure_id, c.max_distance_km AS radius, {distance} AS distance_km,
                    c.available_from AS available_from
-            FROM {sources or f"{candidate} c {candidates_hint} CROSS JOIN {structure} s"}
+            FROM {sources or f"{candidate} c CROSS JOIN {structure} s"}
             WHERE s.territory = c.territory
               AND s.status = %(validated)s
-              AND s.latitude BETWEEN c.latitude - c.max_distance_km / {K} - {M}
-                                 AND c.latitude + c.max_distance_km / {K} + {M}
-              AND s.longitude BETWEEN c.longitude - {half_width} AND c.longitude + {half_width}
+              AND s.latitude BETWEEN {box["lat_min"]} AND {box["lat_max"]}
+              AND s.longitude BETWEEN {box["lon_min"]} AND {box["lon_max"]}
               AND c.status = %(available)s
               AND c.confirmed_at IS NOT NULL
               AND c.max_distance_km > 0
@@ -147,6 +160,8 @@ def rebuild_pairs() -> int:
 
 STRUCTURES_COPY = "cn_rebuild_structures"
 CANDIDATES_COPY = "cn_rebuild_candidates"
+CANDIDATE_BOXES = "cn_rebuild_candidate_boxes"
+STRIPS = "cn_rebuild_strips"
 
 
 def _copy(cursor, name: str, model, columns: tuple, index: tuple = ()) -> str:
@@ -191,19 +206,46 @@ def _rebuild_sqlite() -> int:
         cursor.execute(f"DELETE FROM {table}")
         for index in MatchPair._meta.indexes:
             cursor.execute(f"DROP INDEX {editor.quote_name(index.name)}")
+        # The structures in strips of one degree of longitude, indexed by strip then latitude: a candidate's box is
+        # then a latitude range in each strip it crosses (one to four), where an index on the latitude alone hands
+        # over the whole band across the territory, each structure checked for its longitude.
         structures = _copy(
             cursor,
             STRUCTURES_COPY,
             HostStructure,
-            ("id",) + STRUCTURE_INPUTS,
-            index=("territory", "status", "latitude", "longitude"),
+            ("id",) + STRUCTURE_INPUTS + ("CAST(FLOOR(longitude) AS INTEGER) AS strip",),
+            index=("territory", "status", "strip", "latitude", "longitude"),
         )
-        # The candidates read along their rows (not along the index that covers them): the pairs come in the key's
-        # order, and the key's index, kept during the insertion, grows at its end instead of everywhere at once.
-        pairs = _pairs_sql("", structures=structures, candidates_hint="NOT INDEXED")
+        cursor.execute(f"CREATE TEMPORARY TABLE {STRIPS} (n INTEGER PRIMARY KEY)")
+        cursor.execute(
+            f"""WITH RECURSIVE strips(n) AS (
+                SELECT MIN(strip) FROM {structures} UNION ALL
+                SELECT n + 1 FROM strips WHERE n < (SELECT MAX(strip) FROM {structures})
+            ) INSERT INTO {STRIPS} SELECT n FROM strips WHERE n IS NOT NULL"""
+        )
+        # The candidates who may match, each with their box computed once: SQLite would otherwise compute the box's
+        # longitudes again for each structure of the latitude band it visits (some 55 million times). In the order
+        # of their ids: the pairs then come in the key's order, and the key's index, kept during the insertion,
+        # grows at its end instead of everywhere at once.
+        box = ", ".join(f"{expression} AS {name}" for name, expression in _box().items())
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE {CANDIDATE_BOXES} AS
+            SELECT c.id, c.status, c.confirmed_at, c.territory, c.latitude, c.longitude, c.max_distance_km,
+                   c.available_from, {box}
+            FROM {Candidate._meta.db_table} c
+            WHERE c.status = %(available)s AND c.confirmed_at IS NOT NULL AND c.max_distance_km > 0
+              AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL
+            ORDER BY c.id""",
+            _params(),
+        )
+        sources = f"{CANDIDATE_BOXES} c CROSS JOIN {STRIPS} g CROSS JOIN {structures} s"
+        in_strips = "AND g.n BETWEEN FLOOR(c.lon_min) AND FLOOR(c.lon_max) AND s.strip = g.n"
+        pairs = _pairs_sql(in_strips, sources=sources, boxes_stored=True)
         cursor.execute(f"INSERT INTO {table} ({COLUMNS}) {pairs}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}")
+        cursor.execute(f"DROP TABLE {CANDIDATE_BOXES}")
+        cursor.execute(f"DROP TABLE {STRIPS}")
         for index in MatchPair._meta.indexes:
             cursor.execute(str(index.create_sql(MatchPair, editor)))
     return count
