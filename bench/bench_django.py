@@ -22,6 +22,8 @@ def setup_django(*, database_url: str | None, tmp_dir: Path, name: str, migratio
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # DEBUG would keep every query in memory and time the logging along with the code measured.
     os.environ["DEBUG"] = "false"
+    # One line per request of the test client would bury the bench's own output.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
     django.setup()
