@@ -23,6 +23,7 @@ structures' side (`_structure_bands`), so that each structure's pairs lie togeth
 """
 
 import math
+import os
 
 from django.db import connection, transaction
 
@@ -246,8 +247,15 @@ def _rebuild_sqlite() -> int:
         cursor.execute(f"DROP TABLE {structures}")
         cursor.execute(f"DROP TABLE {CANDIDATE_BOXES}")
         cursor.execute(f"DROP TABLE {STRIPS}")
-        for index in MatchPair._meta.indexes:
-            cursor.execute(str(index.create_sql(MatchPair, editor)))
+        # The index's sort on several threads (SQLite's sorter; none by default): 8 s → 6 s on two cores.
+        cursor.execute("PRAGMA threads")
+        threads = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
+        try:
+            for index in MatchPair._meta.indexes:
+                cursor.execute(str(index.create_sql(MatchPair, editor)))
+        finally:
+            cursor.execute(f"PRAGMA threads = {int(threads)}")
     return count
 
 
@@ -381,7 +389,11 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
                 cursor.execute(statement, values)
                 count, missed = cursor.fetchone()
             return count
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted ({COLUMNS})")
+        # Keyed as the pairs: the deletion below looks each stored pair up in it instead of reading it whole.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted ({COLUMNS}, PRIMARY KEY (candidate_id, structure_id))"
+            " WITHOUT ROWID"
+        )
         cursor.execute("DELETE FROM temp.cn_pair_wanted")
         cursor.execute(f"INSERT INTO temp.cn_pair_wanted ({COLUMNS}) {wanted}", values)
         count = cursor.rowcount
