@@ -86,14 +86,13 @@ def _box(c: str = "c") -> dict[str, str]:
     the margin (the rule itself is the distance). Longitude half-width of a box of r km around latitude φ:
     r / (km per degree × cos(|φ| + r/km per degree)), the widest point of the box; capped at 89° of latitude (no
     commune is that close to a pole)."""
-    reach = f"{c}.max_distance_km / {K} + {M}"
     half_width = (
         f"({c}.max_distance_km / ({K} * COS(RADIANS(CASE WHEN ABS({c}.latitude) + {c}.max_distance_km / {K} > 89"
         f" THEN 89 ELSE ABS({c}.latitude) + {c}.max_distance_km / {K} END))) + {M})"
     )
     return {
-        "lat_min": f"{c}.latitude - ({reach})",
-        "lat_max": f"{c}.latitude + ({reach})",
+        "lat_min": f"{c}.latitude - {c}.max_distance_km / {K} - {M}",
+        "lat_max": f"{c}.latitude + {c}.max_distance_km / {K} + {M}",
         "lon_min": f"{c}.longitude - {half_width}",
         "lon_max": f"{c}.longitude + {half_width}",
     }
