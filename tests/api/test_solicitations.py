@@ -1,4 +1,3 @@
-import threading
 import uuid
 
 import pytest
@@ -21,6 +20,7 @@ from tests.conseillers_entreprises.factories import (
     NeedFactory,
     SolicitationFactory,
 )
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -66,21 +66,10 @@ def test_same_idempotency_key_returns_the_first_request(client, landing, auth):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="deux transactions simultanées demandent PostgreSQL")
 def test_two_simultaneous_calls_with_the_same_key_file_one_request(landing, auth):
-    barrier = threading.Barrier(2)
-    statuses = []
-
     def call():
-        try:
-            barrier.wait()
-            statuses.append(post(Client(), auth, filing_payload(), key="commande-simultanee").status_code)
-        finally:
-            connection.close()
+        return post(Client(), auth, filing_payload(), key="commande-simultanee").status_code
 
-    threads = [threading.Thread(target=call) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_at_once(call, call)
     assert sorted(statuses) == [200, 201]
     assert Solicitation.objects.count() == 1 and IdempotencyRecord.objects.count() == 1
     assert Email.objects.count() == 1

@@ -1,8 +1,8 @@
 """Structures' validation and recruitment: transitions, quota, emails, lists."""
 
 import datetime
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core import mail
@@ -23,6 +23,7 @@ from relais.conseiller_numerique.enums import (
 from relais.conseiller_numerique.models import Agent, Candidate, MatchPair, RecruitmentMatch, StructureDecision
 from relais.conseiller_numerique.services import TransitionError
 from tests.conseiller_numerique import factories as f
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -240,24 +241,15 @@ def test_two_concurrent_recruitments_never_exceed_the_quota():
     people = [f.candidate(place), f.candidate(place)]
     for person in people:
         RecruitmentMatch.objects.create(structure=structure, candidate=person, status=MatchStatus.PRESELECTED)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def attempt(person):
         try:
-            barrier.wait()
             services.validate_candidacy(actor=actor, structure=structure, candidate=person, **contract())
-            outcomes.append("ok")
+            return "ok"
         except TransitionError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(*(partial(attempt, person) for person in people))
     assert sorted(outcomes) == ["ok", "refused"]
     assert RecruitmentMatch.objects.filter(structure=structure, status=MatchStatus.VALIDATED).count() == 1
 

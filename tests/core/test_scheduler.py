@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from relais.core import scheduler
 from relais.core.models import JobRun, SchedulerHeartbeat
 from relais.core.scheduler import Job, ScheduleError, Scheduler, load_schedule
 from tests.processes import start_manage
+from tests.threads import run_at_once
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -173,22 +174,12 @@ def test_a_second_scheduler_skips_the_slot_the_first_one_ran(tmp_path, caplog):
 def test_two_schedulers_racing_for_a_slot_run_the_job_once():
     job = Job(name="daily", cron="0 3 * * *", command="check")
     slot = datetime(2025, 7, 1, 3, 0, tzinfo=PARIS)
-    start = threading.Barrier(4)
-    outcomes = []
 
     def scheduler_instance():
-        start.wait()
-        try:
-            outcomes.append(scheduler.run_job(job, slot))
-        finally:
-            connections.close_all()
+        return scheduler.run_job(job, slot)
 
     with mock.patch.object(scheduler, "call_command"):
-        threads = [threading.Thread(target=scheduler_instance) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=20)
+        outcomes = run_at_once(*[scheduler_instance] * 4)
     assert sorted(outcomes, key=str) == [None, None, None, True]
     assert JobRun.objects.filter(job="daily").count() == 1
 

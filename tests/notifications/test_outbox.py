@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 from relais.notifications.enums import EmailStatus
 from relais.notifications.models import MAX_ATTEMPTS, Email, claim_timeout
 from relais.notifications.services import BACKOFF, Delivery, deliver_email, queue_email
+from tests.threads import run_at_once
 
 from .backends import RivalWorkerBackend
 
@@ -196,21 +196,11 @@ def test_two_workers_racing_for_the_same_emails_send_each_once():
         )
         for n in range(20)
     ]
-    start = threading.Barrier(2)
-    outcomes = []
 
     def worker():
-        start.wait()
-        try:
-            outcomes.extend(deliver_email(email_id=email.pk) for email in emails)
-        finally:
-            connection.close()
+        return [deliver_email(email_id=email.pk) for email in emails]
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [outcome for outcomes in run_at_once(worker, worker) for outcome in outcomes]
 
     assert outcomes.count(Delivery.SENT) == 20
     assert outcomes.count(Delivery.SKIPPED) == 20
