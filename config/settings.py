@@ -152,12 +152,18 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR 
 _db = DATABASES["default"]
 if "sqlite" in _db["ENGINE"]:
     # WAL and IMMEDIATE transactions let the web server, the worker and the scheduler share the file
-    # without "database is locked" errors.
+    # without "database is locked" errors. A page cache of 32 MB per connection instead of 2 MB: a write that changes
+    # a few thousand pages (a Conseiller numérique structure's pairs) keeps them in memory until its commit instead
+    # of writing them out twice. The journal is copied back into the database (a checkpoint, two waits for the disk)
+    # every 10,000 pages (40 MB) instead of every 1,000: the same pages written, a tenth of the waits.
     _db.setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                " PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=10000;"
+            ),
         }
     )
     if _db["NAME"] != ":memory:" and not TESTING:

@@ -108,6 +108,11 @@ def _pairs_sql(where: str, *, sources: str = "", boxes_stored: bool = False) -> 
     candidate, structure = Candidate._meta.db_table, HostStructure._meta.db_table
     distance = distance_sql("c.latitude", "c.longitude", "s.latitude", "s.longitude")
     box = {name: f"c.{name}" for name in ("lat_min", "lat_max", "lon_min", "lon_max")} if boxes_stored else _box()
+    # SQLite: the distance computed once per pair. Merged into the outer query (SQLite flattens the subquery), it
+    # would be computed twice for each pair kept, once for the test and once for the value stored (4 of 24 s of the
+    # rebuild). A subquery with a LIMIT or an OFFSET is neither merged nor given the outer conditions; this one limits
+    # nothing. PostgreSQL keeps its plan (the parallel rebuild's).
+    apart = "LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else ""
     # CROSS JOIN: SQLite then keeps the candidates outside and looks up each one's box in the structures' index (left
     # to itself, it may take each structure against every candidate); PostgreSQL orders the join as it likes.
     return f"""
@@ -125,6 +130,7 @@ def _pairs_sql(where: str, *, sources: str = "", boxes_stored: bool = False) -> 
               AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL
               AND s.longitude IS NOT NULL
               {where}
+            {apart}
         ) AS candidate_pairs
         WHERE distance_km <= radius
     """
@@ -388,10 +394,13 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
                 cursor.execute(statement, values)
                 count, missed = cursor.fetchone()
             return count
-        # Keyed as the pairs: the deletion below looks each stored pair up in it instead of reading it whole.
+        # Keyed as the pairs, with their types: the deletion below looks each stored pair up in it (a column without
+        # a type compares as a number with the pairs' integers, which its key, holding values of no type, cannot
+        # serve: SQLite would read the whole table for each stored pair).
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted ({COLUMNS}, PRIMARY KEY (candidate_id, structure_id))"
-            " WITHOUT ROWID"
+            "CREATE TEMP TABLE IF NOT EXISTS cn_pair_wanted (candidate_id INTEGER NOT NULL,"
+            " structure_id INTEGER NOT NULL, distance_km REAL NOT NULL, available_from DATE NOT NULL,"
+            " PRIMARY KEY (candidate_id, structure_id)) WITHOUT ROWID"
         )
         cursor.execute("DELETE FROM temp.cn_pair_wanted")
         cursor.execute(f"INSERT INTO temp.cn_pair_wanted ({COLUMNS}) {wanted}", values)

@@ -235,7 +235,8 @@ class MatchPair(models.Model):
     availability date copied here; candidates of "toute la France" are never stored here (see matching.py)."""
 
     # (candidate, structure): unique, and a candidate's pairs (their recomputation, the cascade of a deletion) are
-    # a range of it. No surrogate id: a third index on millions of rows for nothing.
+    # a range of it. No surrogate id: a third index on millions of rows for nothing. On SQLite the table is stored
+    # in this key's order (WITHOUT ROWID, migration 0006): it is the key's index itself.
     pk = models.CompositePrimaryKey("candidate", "structure")
     # No foreign-key constraint in the database: checking it for each of millions of rows would double the time of
     # a rebuild; the rows are written only by matching.py from existing rows, and deleted with them (CASCADE).

@@ -183,6 +183,40 @@ def test_a_rebuild_keeps_the_autovacuum_settings_of_the_pairs():
     assert table_settings() == before
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="rangement propre à SQLite")
+def test_the_pairs_are_stored_in_the_order_of_their_key_on_sqlite():
+    """Migration 0006: a migration that remakes the table (Django does so to alter a SQLite table) must keep it."""
+
+    def stored_without_rowid():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [MatchPair._meta.db_table]
+            )
+            return cursor.fetchone()[0].rstrip().upper().endswith("WITHOUT ROWID")
+
+    assert stored_without_rowid()
+    f.candidate(f.commune(*LYON), radius=20)
+    f.structure(f.commune(*north_of(LYON, 5)))
+    assert matching.rebuild_pairs() == 1
+    assert stored_without_rowid()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="plan de SQLite")
+def test_a_recomputation_looks_each_stored_pair_up_in_the_wanted_ones_on_sqlite():
+    """Not a read of all the wanted pairs for each stored pair: a thousand pairs would cost a million comparisons."""
+    from django.test.utils import CaptureQueriesContext
+
+    f.candidate(f.commune(*LYON), radius=20)
+    structure = f.structure(f.commune(*north_of(LYON, 5)))
+    with CaptureQueriesContext(connection) as queries:
+        matching.update_structure_pairs(structure.pk)
+    (deletion,) = [query["sql"] for query in queries if query["sql"].lstrip().startswith("DELETE FROM conseiller")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {deletion}")
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert any(step.startswith("SEARCH w USING PRIMARY KEY") for step in plan), plan
+
+
 def test_a_rebuild_finds_the_pairs_the_rule_gives_pair_by_pair():
     """The rebuild's pairs (read from the structures' side on PostgreSQL, from the candidates' on SQLite) are the
     rule's, checked pair by pair in Python: the structures within each candidate's radius."""
