@@ -51,7 +51,13 @@ class CommuneField(forms.CharField):
             found = list(communes.for_postal_code(match.group(1)).by_population())
             name = normalize_name(match.group(2))
             if name:
-                found = [commune for commune in found if commune.search_name.startswith(name)] or found
+                # The name as written first ("69001 Lyon": Lyon, not also "Lyon 1er Arrondissement", which shares
+                # the code), then the names it begins, then the code alone.
+                found = (
+                    [commune for commune in found if commune.search_name == name]
+                    or [commune for commune in found if commune.search_name.startswith(name)]
+                    or found
+                )
         else:
             exact = list(communes.filter(search_name=normalize_name(text)).by_population())
             found = exact or list(communes.matching(text).by_population()[:11])

@@ -136,6 +136,20 @@ def test_several_communes_for_a_postal_code_are_listed(client, home):
     assert response.status_code == 302
 
 
+def test_each_commune_the_error_proposes_is_accepted_as_written(client, home):
+    """Lyon and its 1st arrondissement share the postal code 69001, and one name begins the other: "69001 Lyon", as
+    proposed (and as the candidate's space shows the commune), is Lyon itself."""
+    arrondissement = f.commune(45.767, 4.834, postal_code="69001", name="Lyon 1er Arrondissement")
+    response = client.post(APPLY, form_data(commune="69001"))
+    errors = " ".join(response.context["form"].errors["commune"])
+    assert "« 69001 Lyon »" in errors and "« 69001 Lyon 1er Arrondissement »" in errors
+    assert client.post(APPLY, form_data(commune="69001 Lyon", email="lyon@exemple.fr")).status_code == 302
+    assert Candidate.objects.get(email="lyon@exemple.fr").commune == home
+    response = client.post(APPLY, form_data(commune="69001 Lyon 1er Arrondissement", email="arr@exemple.fr"))
+    assert response.status_code == 302
+    assert Candidate.objects.get(email="arr@exemple.fr").commune == arrondissement
+
+
 def test_honeypot_and_rate_limit(client, home):
     assert client.post(APPLY, form_data(website="http://spam")).status_code == 302
     assert not Candidate.objects.exists()
