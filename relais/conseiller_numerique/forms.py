@@ -21,9 +21,11 @@ MOTIVATION_MAX = 2500
 _POSTAL = re.compile(r"^\s*(\d{5})\s*(.*)$")
 
 
-def commune_label(commune: Commune) -> str:
+def commune_label(commune: Commune, postal_code: str = "") -> str:
+    """The commune as "69003 Lyon": with the postal code typed when it is one of its codes, otherwise its first."""
     codes = commune.postal_codes
-    return f"{codes[0]} {commune.name}" if codes else commune.name
+    code = postal_code if postal_code in codes else (codes[0] if codes else "")
+    return f"{code} {commune.name}" if code else commune.name
 
 
 def phone_number(value: str) -> str:
@@ -65,7 +67,8 @@ class CommuneField(forms.CharField):
         if not found:
             raise ValidationError("Aucune commune ne correspond : vérifiez le code postal ou le nom.", code="unknown")
         if len(found) > 1:
-            labels = ", ".join(f"« {commune_label(commune)} »" for commune in found[:10])
+            typed = match.group(1) if match else ""
+            labels = ", ".join(f"« {commune_label(commune, typed)} »" for commune in found[:10])
             raise ValidationError(f"Plusieurs communes correspondent, précisez laquelle : {labels}.", code="several")
         return found[0]
 
