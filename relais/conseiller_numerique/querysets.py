@@ -3,8 +3,8 @@
 import datetime
 import math
 
-from django.db import models
-from django.db.models import Count, F, FloatField, Q, Value
+from django.db import connections, models
+from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 from relais.territories.geometry import BOX_MARGIN, EARTH_RADIUS_KM, KM_PER_DEGREE
@@ -192,11 +192,26 @@ class AroundPoint:
         return AroundPoint(self.queryset.filter(**kwargs), self.latitude, self.longitude)
 
     def count(self) -> int:
-        counts = self.queryset.order_by().aggregate(
-            total=Count("pk"), **{f"ring_{km}": Count("pk", filter=self._within(km)) for km in RINGS_KM}
-        )
-        self.rings = [(km, counts[f"ring_{km}"]) for km in RINGS_KM]
-        return counts["total"]
+        """One pass over the rows: each row's ring is the smallest of `RINGS_KM` whose box holds it, the boxes tried
+        from the largest down (they are nested: most rows, far away, leave at the first tests). Written in SQL around
+        the queryset's own query: built with the ORM, eight filtered counts took as long to compile as to run."""
+        rows, params = self.queryset.order_by().values("latitude", "longitude").query.sql_with_params()
+        box = "(b.latitude BETWEEN %s AND %s AND b.longitude BETWEEN %s AND %s)"
+        tests, bounds = [], []
+        largest_first = sorted(RINGS_KM, reverse=True)
+        for position, km in enumerate(largest_first):
+            inside_next = largest_first[position - 1] if position else None
+            tests.append(f"WHEN NOT {box} THEN {inside_next if inside_next is not None else 'NULL'}")
+            bounds.extend(self._within(km))
+        ring = f"CASE {' '.join(tests)} ELSE {RINGS_KM[0]} END"
+        counts = ", ".join(f"COUNT(CASE WHEN r.ring <= {km} THEN 1 END)" for km in RINGS_KM)
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), {counts} FROM (SELECT {ring} AS ring FROM ({rows}) b) r", (*bounds, *params)
+            )
+            total, *inside = cursor.fetchone()
+        self.rings = list(zip(RINGS_KM, inside, strict=True))
+        return total
 
     def first_keys(self, stop: int | None) -> list:
         rows = self.queryset.values_list("distance", "pk")
@@ -208,15 +223,18 @@ class AroundPoint:
             # Rows gone since the count (another request's change): read them all.
         return list(rows[:stop] if stop is not None else rows)
 
-    def _within(self, km: float) -> Q:
-        """A box every point of which is at most `km` from the point: half of it along the meridian, half along the
-        parallel at the widest latitude of the box (a path that long joins them, the great circle is no longer)."""
+    def _within(self, km: float) -> tuple[float, float, float, float]:
+        """A box every point of which is at most `km` from the point (south, north, west, east): half of it along the
+        meridian, half along the parallel at the widest latitude of the box (a path that long joins them, the great
+        circle is no longer). The box of a larger distance holds it."""
         half_height = km / 2 / KM_PER_DEGREE
         widest = math.cos(math.radians(max(0.0, abs(self.latitude) - half_height)))
         half_width = km / 2 / (KM_PER_DEGREE * widest)
-        return Q(
-            latitude__range=(self.latitude - half_height + BOX_MARGIN, self.latitude + half_height - BOX_MARGIN),
-            longitude__range=(self.longitude - half_width + BOX_MARGIN, self.longitude + half_width - BOX_MARGIN),
+        return (
+            self.latitude - half_height + BOX_MARGIN,
+            self.latitude + half_height - BOX_MARGIN,
+            self.longitude - half_width + BOX_MARGIN,
+            self.longitude + half_width - BOX_MARGIN,
         )
 
     def _around(self, km: float) -> Q:
