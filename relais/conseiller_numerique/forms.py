@@ -12,7 +12,7 @@ from relais.companies.registry import RegistryUnavailable, get_registry
 from relais.companies.validators import SiretField
 from relais.core.phones import parse_phone
 from relais.core.uploads import UploadField
-from relais.territories.models import Commune
+from relais.territories.models import Commune, CommuneKind
 from relais.territories.names import normalize_name
 
 from .enums import ContractType, Distance, MatchStatus, Opinion, PixLevel, PlaceAccess, RuptureReason, StructureKind
@@ -60,6 +60,8 @@ class CommuneField(forms.CharField):
                     or [commune for commune in found if commune.search_name.startswith(name)]
                     or found
                 )
+            else:
+                found = _own_arrondissement(found)
         else:
             exact = list(communes.filter(search_name=normalize_name(text)).by_population())
             found = exact or list(communes.matching(text).by_population()[:11])
@@ -71,6 +73,14 @@ class CommuneField(forms.CharField):
             labels = ", ".join(f"« {commune_label(commune, typed)} »" for commune in found[:10])
             raise ValidationError(f"Plusieurs communes correspondent, précisez laquelle : {labels}.", code="several")
         return found[0]
+
+
+def _own_arrondissement(found: list[Commune]) -> list[Commune]:
+    """A postal code of Paris, Lyon or Marseille gives the city and the one arrondissement it serves ("69003": Lyon
+    and Lyon 3e Arrondissement): the arrondissement, where the person is, rather than a question."""
+    arrondissements = [c for c in found if c.kind == CommuneKind.ARRONDISSEMENT and c.latitude is not None]
+    cities = {commune.parent_id or commune.pk for commune in found}
+    return arrondissements if len(arrondissements) == 1 and len(cities) == 1 else found
 
 
 class HoneypotMixin(forms.Form):

@@ -13,6 +13,7 @@ from relais.accounts.models import User
 from relais.conseiller_numerique import matching
 from relais.conseiller_numerique.enums import CandidateStatus
 from relais.conseiller_numerique.models import Candidate, MatchPair
+from relais.territories.models import Commune, CommuneKind, PostalCode
 from tests.conseiller_numerique import factories as f
 from tests.conseiller_numerique.conftest import PDF
 
@@ -148,6 +149,18 @@ def test_each_commune_the_error_proposes_is_accepted_as_written(client, home):
     response = client.post(APPLY, form_data(commune="69001 Lyon 1er Arrondissement", email="arr@exemple.fr"))
     assert response.status_code == 302
     assert Candidate.objects.get(email="arr@exemple.fr").commune == arrondissement
+
+
+def test_a_postal_code_of_one_arrondissement_is_that_arrondissement(client, home):
+    """Lyon and its 3rd arrondissement share 69003: the arrondissement is where the person lives, no question."""
+    arrondissement = f.commune(45.759, 4.851, postal_code="69003", name="Lyon 3e Arrondissement")
+    Commune.objects.filter(pk=arrondissement.pk).update(kind=CommuneKind.ARRONDISSEMENT, parent=home)
+    PostalCode.objects.create(code="69003", commune=home)
+    assert client.post(APPLY, form_data(commune="69003")).status_code == 302
+    assert Candidate.objects.get().commune == arrondissement
+    # Written with the city's name, it is the city.
+    assert client.post(APPLY, form_data(commune="69003 Lyon", email="ville@exemple.fr")).status_code == 302
+    assert Candidate.objects.get(email="ville@exemple.fr").commune == home
 
 
 def test_honeypot_and_rate_limit(client, home):
