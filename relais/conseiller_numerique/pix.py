@@ -45,7 +45,7 @@ def _date(value: str) -> datetime.date:
             return datetime.datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    raise LineError(f"date « {value} » illisible (attendu JJ/MM/AAAA)")
+    raise LineError(f"date « {value} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
 
 
 def parse(row: dict) -> dict:

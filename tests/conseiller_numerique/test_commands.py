@@ -39,7 +39,7 @@ def test_import_pix_reports_each_line_in_french_is_idempotent_and_dry_run_writes
     assert err.splitlines() == [
         "Ligne 3 : aucune candidature avec l'adresse inconnu@exemple.fr.",
         "Ligne 4 : partage « peut-être » : attendu oui ou non.",
-        "Ligne 5 : date « 31/02/2026 » illisible (attendu JJ/MM/AAAA).",
+        "Ligne 5 : date « 31/02/2026 » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ).",
         "Ligne 6 : niveau « 4 » : attendu 1, 2, 3 ou débutant, intermédiaire, avancé.",
         "Ligne 7 : competence 1 « x » n'est pas un nombre.",
     ]
