@@ -215,6 +215,38 @@ def test_access_managers_must_use_two_factor(client):
     assert client.get("/compte/")["Location"] == "/compte/double-authentification/"
 
 
+def test_who_must_use_two_factor_in_one_query(django_assert_num_queries):
+    """The holders of the data-protection or security permissions, directly or through a group, the access managers,
+    the staff and the active superusers; nobody inactive. Asked on every page: one query."""
+    from django.contrib.auth.models import Group, Permission
+
+    from relais.accounts.services import two_factor_required
+
+    load_digital_services()
+    handle_rights = Permission.objects.get(content_type__app_label="privacy", codename="handle_datarightsrequest")
+    handle_incidents = Permission.objects.get(content_type__app_label="privacy", codename="handle_incidentreport")
+    unrelated = Permission.objects.get(content_type__app_label="privacy", codename="view_datarightsrequest")
+    dpo, security, other, plain = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    dpo.user_permissions.add(handle_rights)
+    group = Group.objects.create(name="Sécurité")
+    group.permissions.add(handle_incidents)
+    security.groups.add(group)
+    other.user_permissions.add(unrelated)
+    manager = UserFactory()
+    membership = join_organization(user=manager, siren=EstablishmentFactory().company.siren)
+    AccessRight.objects.create(membership=membership, service=DigitalService.objects.first(), is_access_manager=True)
+    staff, superuser = UserFactory(is_staff=True), UserFactory(is_superuser=True)
+    inactive = UserFactory(is_active=False)
+    inactive.user_permissions.add(handle_rights)
+    for user in (dpo, security, manager, staff, superuser):
+        assert two_factor_required(user=User.objects.get(pk=user.pk)), user
+    for user in (other, plain, inactive):
+        assert not two_factor_required(user=User.objects.get(pk=user.pk)), user
+    plain = User.objects.get(pk=plain.pk)
+    with django_assert_num_queries(1):
+        two_factor_required(user=plain)
+
+
 def test_a_session_without_second_factor_is_asked_for_the_code(client):
     staff = UserFactory(is_staff=True)
     device = TOTPDevice.objects.create(user=staff, name="Téléphone", confirmed=True)

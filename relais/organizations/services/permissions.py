@@ -35,7 +35,12 @@ def is_access_manager(user) -> bool:
     """Access manager of at least one organisation for at least one service."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return AccessRight.objects.filter(membership__user=user, is_access_manager=True).exists()
+    return access_manager_rights(user).exists()
+
+
+def access_manager_rights(user):
+    """The rights that make `user` (a person or a reference to one in a subquery) an access manager."""
+    return AccessRight.objects.filter(membership__user=user, is_access_manager=True)
 
 
 def organizations_claims(user) -> list[dict]:
