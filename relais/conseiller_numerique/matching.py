@@ -176,8 +176,9 @@ def _copy(cursor, name: str, model, columns: tuple, index: tuple = ()) -> str:
     band across the whole territory, each row fetched for its longitude. Temporary on SQLite; on PostgreSQL an
     unlogged table (dropped before the commit), which the parallel workers of the rebuild can read, unlike a
     temporary one. The rows lie in the order of that index: a range of it then reads a few pages of the table,
-    where rows in the model's order would cost a page per row (on PostgreSQL, the rebuild's query read 11.9 million
-    pages instead of 1.2 million, 12.0 s instead of 9.0 s). Returns its name."""
+    where rows in the model's order would cost a page per row (on PostgreSQL, the rebuild's query read 1.2 million
+    pages instead of 11.9 million, 9.0 s instead of 12.0 s; on SQLite, whose copy has no key and fetches each row
+    for its id, the rebuild took 24.5 s instead of 32 to 36 s). Returns its name."""
     kind = "UNLOGGED" if connection.vendor == "postgresql" else "TEMPORARY"
     order = f" ORDER BY {', '.join(index)}" if index else ""
     cursor.execute(f"CREATE {kind} TABLE {name} AS SELECT {', '.join(columns)} FROM {model._meta.db_table}{order}")
@@ -217,13 +218,14 @@ def _rebuild_sqlite() -> int:
             cursor.execute(f"DROP INDEX {editor.quote_name(index.name)}")
         # The structures in strips of one degree of longitude, indexed by strip then latitude: a candidate's box is
         # then a latitude range in each strip it crosses (one to four), where an index on the latitude alone hands
-        # over the whole band across the territory, each structure checked for its longitude.
+        # over the whole band across the territory, each structure checked for its longitude. The id ends the index:
+        # the query then reads the structures in the index alone (rebuild 24.5 → 22.5 s).
         structures = _copy(
             cursor,
             STRUCTURES_COPY,
             HostStructure,
             ("id",) + STRUCTURE_INPUTS + ("CAST(FLOOR(longitude) AS INTEGER) AS strip",),
-            index=("territory", "status", "strip", "latitude", "longitude"),
+            index=("territory", "status", "strip", "latitude", "longitude", "id"),
         )
         cursor.execute(f"CREATE TEMPORARY TABLE {STRIPS} (n INTEGER PRIMARY KEY)")
         cursor.execute(
