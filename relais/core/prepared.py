@@ -8,7 +8,9 @@ longer than executing it on the indexes. On PostgreSQL, `execute` sends such a q
 
 The executions go through Django's cursor, so query counts, logs and metrics see them as any query. A prepared statement
 survives a rolled-back transaction; it belongs to the server session, so a pooler in front of PostgreSQL must keep
-sessions (PgBouncer in session mode, or transaction mode with `max_prepared_statements`).
+sessions: PgBouncer in session mode. In transaction mode PgBouncer tracks only the statements prepared by the
+protocol (Parse/Bind, with `max_prepared_statements`), not SQL's PREPARE and EXECUTE: an EXECUTE would reach another
+server session and fail.
 """
 
 import re
