@@ -508,8 +508,9 @@ def _two_factor_statement() -> tuple[str, list[str]]:
             WHERE u.{groups.m2m_column_name()} = %s AND ({named})
         ) OR EXISTS (
             -- organizations.services.access_manager_rights
-            SELECT 1 FROM {AccessRight._meta.db_table} r JOIN {Membership._meta.db_table} m ON m.id = r.membership_id
-            WHERE m.user_id = %s AND r.is_access_manager
+            SELECT 1 FROM {AccessRight._meta.db_table} r
+            JOIN {Membership._meta.db_table} m ON m.id = r.{AccessRight._meta.get_field("membership").column}
+            WHERE m.{Membership._meta.get_field("user").column} = %s AND r.is_access_manager
         )"""
     return sql, [part for permission in TWO_FACTOR_PERMISSIONS for part in permission.split(".")]
 
