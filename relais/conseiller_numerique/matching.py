@@ -301,23 +301,23 @@ def _rebuild_postgresql() -> int:
         cursor.execute("SET LOCAL min_parallel_table_scan_size = 0")
         sources, narrowing = _structure_bands()
         # CREATE TABLE AS, not INSERT … SELECT: its query may run in parallel workers (each takes part of the
-        # structures; the columns come out in the model's order and types). Unlogged while it is filled, then made
-        # logged before its indexes are built (and before the commit, so a crash or a standby never loses it):
-        # the rows reach the journal as whole pages, half the time of one record per row. The columns outside the
-        # key are declared NOT NULL in the same ALTER that builds the key: one pass over the rows for both.
+        # structures; the columns come out in the model's order and types). Unlogged while it is filled: the
+        # leader, which gathers the workers' rows and writes them, would otherwise also journal each one, and the
+        # workers would wait for it. Then made logged (before the commit, so a crash or a standby never loses it),
+        # its columns outside the key declared NOT NULL and its key built, in one ALTER: the rows are checked while
+        # they are copied into the journaled table instead of read again (11.1–11.9 s against 11.2–12.2 s for
+        # SET LOGGED then an ALTER for the rest, measured one after the other).
         cursor.execute(f"CREATE UNLOGGED TABLE {build} AS {_pairs_sql(narrowing, sources=sources)}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}, {candidates}")
-        cursor.execute(f"ALTER TABLE {build} SET LOGGED")
-        if settings:
-            cursor.execute(f"ALTER TABLE {build} SET ({', '.join(settings)})")
         others = [
             field.column
             for field in MatchPair._meta.concrete_fields
             if field.name not in MatchPair._meta.pk.field_names
         ]
         cursor.execute(
-            f"ALTER TABLE {build} "
+            f"ALTER TABLE {build} SET LOGGED, "
+            + (f"SET ({', '.join(settings)}), " if settings else "")
             + "".join(f"ALTER COLUMN {editor.quote_name(column)} SET NOT NULL, " for column in others)
             + f"ADD CONSTRAINT {build}_pkey PRIMARY KEY ({key_columns})"
         )
