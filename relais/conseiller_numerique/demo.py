@@ -251,7 +251,9 @@ def load_demo() -> None:
         name="Ville de Villeurbanne (démo)",
         posts_granted=4,
         posts_wanted=4,
-        mission_start=timezone.localdate() - datetime.timedelta(days=10),
+        # Its next posts start in six weeks: the demo candidates available by then are listed (about a third of
+        # those around it; with a mission already started, only those available today would be).
+        mission_start=timezone.localdate() + datetime.timedelta(days=42),
         contact_email=STRUCTURE,
         contact_first_name="Sophie",
         contact_last_name="Villeurbanne",
