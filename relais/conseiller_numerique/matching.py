@@ -302,11 +302,12 @@ def _rebuild_postgresql() -> int:
         sources, narrowing = _structure_bands()
         # CREATE TABLE AS, not INSERT … SELECT: its query may run in parallel workers (each takes part of the
         # structures; the columns come out in the model's order and types). Unlogged while it is filled: the
-        # leader, which gathers the workers' rows and writes them, would otherwise also journal each one, and the
-        # workers would wait for it. Then made logged (before the commit, so a crash or a standby never loses it),
-        # its columns outside the key declared NOT NULL and its key built, in one ALTER: the rows are checked while
-        # they are copied into the journaled table instead of read again (11.1–11.9 s against 11.2–12.2 s for
-        # SET LOGGED then an ALTER for the rest, measured one after the other).
+        # leader, which gathers the workers' rows and writes them, would otherwise also journal each one while the
+        # workers wait for it (filled logged: 19.7 s; unlogged: 10.2 s, then 4.9 s to make it logged). Then made
+        # logged (before the commit, so a crash or a standby never loses it), its columns outside the key declared
+        # NOT NULL and its key built, in one ALTER: the rows are checked while they are copied into the journaled
+        # table instead of read again (11.1–11.9 s against 11.2–12.2 s for SET LOGGED then an ALTER for the rest,
+        # measured one after the other).
         cursor.execute(f"CREATE UNLOGGED TABLE {build} AS {_pairs_sql(narrowing, sources=sources)}", _params())
         count = cursor.rowcount
         cursor.execute(f"DROP TABLE {structures}, {candidates}")
