@@ -173,6 +173,9 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
     # An unreachable server fails the request in seconds (503 page) instead of holding a web worker.
     _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# A few hot queries are prepared once per PostgreSQL connection (relais/core/prepared.py); off behind a pooler that
+# shares server sessions between clients (PgBouncer in transaction mode), where they run as plain queries.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://relais")}

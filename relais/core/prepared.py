@@ -10,12 +10,13 @@ The executions go through Django's cursor, so query counts, logs and metrics see
 survives a rolled-back transaction; it belongs to the server session, so a pooler in front of PostgreSQL must keep
 sessions: PgBouncer in session mode. In transaction mode PgBouncer tracks only the statements prepared by the
 protocol (Parse/Bind, with `max_prepared_statements`), not SQL's PREPARE and EXECUTE: an EXECUTE would reach another
-server session and fail.
+server session and fail. Behind such a pooler, `DATABASE_PREPARED_STATEMENTS=false` runs the queries as is.
 """
 
 import re
 import weakref
 
+from django.conf import settings
 from django.db import connection
 
 # For each DB-API connection (a new one after a reconnection), the names already prepared on it.
@@ -25,8 +26,9 @@ _PLACEHOLDER = re.compile(r"%s")
 
 def execute(cursor, name: str, sql: str, params: list) -> None:
     """Run `sql` (with `%s` placeholders and no other `%`) with `params` on `cursor`, prepared under `name` on
-    PostgreSQL. The same name must always be given the same text and the same number of parameters."""
-    if connection.vendor != "postgresql":
+    PostgreSQL (unless `settings.DATABASE_PREPARED_STATEMENTS` is off). The same name must always be given the same
+    text and the same number of parameters."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
         cursor.execute(sql, params)
         return
     names = _prepared.setdefault(connection.connection, set())

@@ -28,7 +28,8 @@ def test_each_call_is_one_query_with_its_own_parameters():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares; SQLite runs the text")
 @pytest.mark.django_db(transaction=True)
-def test_the_statement_is_prepared_once_and_again_on_a_new_connection():
+def test_the_statement_is_prepared_once_and_again_on_a_new_connection(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = True
     run("test_again", 1, 1)
     with CaptureQueriesContext(connection) as queries:
         assert run("test_again", 2, 3) == 5
@@ -38,3 +39,14 @@ def test_the_statement_is_prepared_once_and_again_on_a_new_connection():
         assert cursor.fetchone()[0] == 1
     connection.close()
     assert run("test_again", 20, 22) == 42
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares; SQLite runs the text")
+def test_behind_a_transaction_pooler_the_statement_runs_as_is(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as queries:
+        assert run("test_unprepared", 20, 22) == 42
+    assert not queries.captured_queries[0]["sql"].startswith("EXECUTE")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_unprepared'")
+        assert cursor.fetchone()[0] == 0
