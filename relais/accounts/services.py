@@ -507,7 +507,7 @@ def _two_factor_statement() -> tuple[str, list[str]]:
             {to_permission.format(column=granted.m2m_reverse_name())}
             WHERE u.{groups.m2m_column_name()} = %s AND ({named})
         ) OR EXISTS (
-            -- organizations.services.access_manager_rights
+            -- the rights of organizations.services.permissions.access_manager_rights
             SELECT 1 FROM {AccessRight._meta.db_table} r
             JOIN {Membership._meta.db_table} m ON m.id = r.{AccessRight._meta.get_field("membership").column}
             WHERE m.{Membership._meta.get_field("user").column} = %s AND r.is_access_manager

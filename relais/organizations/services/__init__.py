@@ -9,7 +9,6 @@ from .common import ACCESS_MANAGER_CODE_VALIDITY, INVITATION_VALIDITY, NoAccessM
 from .invitations import accept_invitation, check_invitation_usable, find_invitation, invite_user, revoke_invitation
 from .memberships import get_or_create_organization, join_organization
 from .permissions import (
-    access_manager_rights,
     can_administer_service,
     can_manage_access,
     establishments_claims,
@@ -25,7 +24,6 @@ __all__ = [
     "INVITATION_VALIDITY",
     "NoAccessManager",
     "accept_access_request",
-    "access_manager_rights",
     "accept_invitation",
     "appoint_access_manager",
     "can_administer_service",
