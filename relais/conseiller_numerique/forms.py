@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
@@ -240,7 +241,9 @@ class StructureApplicationForm(HoneypotMixin, DsfrBaseForm):
     )
     siret = SiretField(label="SIRET de la structure")
     commune = CommuneField(label="Commune où exercera le conseiller numérique")
-    mission_start = _future_date("Date de début de la mission")
+    mission_start = _future_date(
+        "Date de début de la mission", "Aujourd'hui ou plus tard. Format attendu : JJ/MM/AAAA."
+    )
     posts_wanted = forms.IntegerField(
         label="Nombre de postes demandés", min_value=1, max_value=100, error_messages={"min_value": "Au moins 1."}
     )
@@ -259,8 +262,27 @@ class StructureApplicationForm(HoneypotMixin, DsfrBaseForm):
         error_messages={"required": "Cochez l'engagement pour déposer la candidature."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The establishments found as one types a name or a SIRET, and the one chosen, with its name and address
+        # (companies/siret_autocomplete.js); a name may be typed too: a text keyboard on phones.
+        self.fields["siret"].widget.attrs.update(
+            {"data-siret-autocomplete": reverse("companies:search"), "inputmode": "text"}
+        )
+
+    def clean_mission_start(self):
+        start = self.cleaned_data["mission_start"]
+        if start < timezone.localdate():
+            raise ValidationError("La date de début de la mission doit être aujourd'hui ou plus tard.")
+        return start
+
     def clean_contact_phone(self):
         return phone_number(self.cleaned_data["contact_phone"])
+
+    @property
+    def establishment(self):
+        """The establishment the SIRET designates, once the form has found it (shown under the field)."""
+        return getattr(self, "cleaned_data", {}).get("establishment")
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 import datetime
 import math
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
@@ -47,17 +48,18 @@ class CandidateQuerySet(models.QuerySet):
         started). Each nearest first. Only candidates who match have pairs (`matching.sync_candidate`)."""
         deadline = max(structure.mission_start, today)
         MatchPair = self.model._meta.get_field("pairs").related_model
-        everywhere = self.matchable().filter(available_from__lte=deadline)
-        if structure.status != StructureStatus.VALIDATED:
-            return MatchPair.objects.none(), everywhere.none()
         paired = MatchPair.objects.filter(structure_id=structure.pk, available_from__lte=deadline).order_by(
             "distance_km", "candidate_id"
         )
         everywhere = (
-            everywhere.filter(max_distance_km=ALL_FRANCE, territory=structure.territory)
+            self.matchable()
+            .filter(available_from__lte=deadline, max_distance_km=ALL_FRANCE, territory=structure.territory)
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
+        if structure.status != StructureStatus.VALIDATED:
+            # Empty, with the same columns (a list page reads them all the same).
+            return paired.none(), everywhere.none()
         return paired, everywhere
 
     def matching_structure(self, structure, *, today: datetime.date):
@@ -195,7 +197,12 @@ class AroundPoint:
         """The rows, and those of each ring's box, counted in one pass. Written in SQL around the queryset's own query
         (the same statement as the ORM's aggregate with eight filtered counts, which took as long to compile as to
         run)."""
-        rows, params = self.queryset.order_by().values("latitude", "longitude").query.sql_with_params()
+        try:
+            rows, params = self.queryset.order_by().values("latitude", "longitude").query.sql_with_params()
+        except EmptyResultSet:
+            # A queryset that holds nothing (`none()`: the list of a structure not validated yet).
+            self.rings = [(km, 0) for km in RINGS_KM]
+            return 0
         box = "b.latitude BETWEEN %s AND %s AND b.longitude BETWEEN %s AND %s"
         counts = ", ".join(f"COUNT(*) FILTER (WHERE {box})" for _km in RINGS_KM)
         bounds = [bound for km in RINGS_KM for bound in self._within(km)]

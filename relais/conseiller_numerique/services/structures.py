@@ -1,11 +1,18 @@
 """The structure's workflows: application, confirmation, access of its people, opinion and decisions."""
 
+import contextlib
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from relais.accounts.models import User, UserManager
-from relais.organizations.models import DigitalService, ServiceRight
-from relais.organizations.services import get_or_create_organization, join_organization
+from relais.organizations.models import DigitalService, Organization, ServiceRight
+from relais.organizations.services import (
+    NoAccessManager,
+    get_or_create_organization,
+    join_organization,
+    request_access,
+)
 from relais.organizations.services.common import lock_membership
 from relais.organizations.services.rights import apply_rights
 
@@ -90,7 +97,7 @@ def grant_structure_access(*, structure: HostStructure, user: User, actor: User 
 
 def attach_contact_account(*, structure: HostStructure, password: str | None) -> User:
     """The contact's Relais account (created with this password when their address has none; the confirmation
-    link proved the address), given the service's right in the structure's organisation."""
+    link proved the address), and their access to the structure (`give_contact_access`)."""
     user = User.objects.filter(email=structure.contact_email).first()
     if user is None:
         if not password:
@@ -99,8 +106,50 @@ def attach_contact_account(*, structure: HostStructure, password: str | None) ->
         user = User.objects.create_user(email=structure.contact_email, password=password, email_verified_at=now())
         user.first_name, user.last_name = structure.contact_first_name, structure.contact_last_name
         user.save(update_fields=["first_name", "last_name"])
-    grant_structure_access(structure=structure, user=user, actor=None)
+    give_contact_access(structure=structure, user=user)
     return user
+
+
+def give_contact_access(*, structure: HostStructure, user: User) -> bool:
+    """The contact's access to the service in the structure's organisation; returns whether they hold it now.
+
+    The right opens every structure of the organisation, with their candidates' contact details and CVs. Given to
+    whoever confirms an application, it would open them to anyone who typed the organisation's SIRET and their own
+    address. So it is given at once only when the structures it would open (confirmed, this one aside) were all
+    applied for from this same address: a new organisation's first contact, whose structure receives candidates only
+    once the national team has validated it. Otherwise it is asked of the organisation's access managers, as for
+    any digital service (an access request, which they are told of); an organisation without any gets one from the
+    service's administrators (an access-manager code), who then gives it."""
+    service = DigitalService.objects.get(slug=SERVICE_SLUG)
+    right = ServiceRight.objects.get(service=service, code=RECRUITMENT_RIGHT)
+    organization = structure.organization
+    with transaction.atomic():
+        # Two contacts of one organisation confirming at the same instant: one after the other, the second sees the
+        # first's structure confirmed.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        if HostStructure.objects.of_user(user).filter(pk=structure.pk).exists():
+            return True
+        others = (
+            HostStructure.objects.filter(organization=organization)
+            .exclude(pk=structure.pk)
+            .exclude(status=StructureStatus.UNCONFIRMED)
+            .exclude(contact_email=structure.contact_email)
+        )
+        if not others.exists():
+            grant_structure_access(structure=structure, user=user, actor=None)
+            return True
+        join_organization(user=user, siren=organization.siren)
+        # Without access managers, no request can be made (see above).
+        with contextlib.suppress(NoAccessManager):
+            request_access(
+                user=user,
+                organization=organization,
+                service=service,
+                rights=[right],
+                message=f"Contact de la structure « {structure.name} », candidate pour accueillir un conseiller "
+                "numérique.",
+            )
+    return False
 
 
 def give_opinion(*, actor: User, agent: Agent, structure: HostStructure, opinion: Opinion, comment: str):

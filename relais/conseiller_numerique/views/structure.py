@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from relais.core.navigation import Tab
 from relais.core.uploads import file_response
+from relais.organizations.models import AccessRequest
 
 from .. import matching, services
+from ..catalogue import SERVICE_SLUG
 from ..enums import MatchStatus, StructureStatus
 from ..forms import ContractForm, MatchFilterForm, MatchStatusForm, MissionForm, PlaceForm, RuptureForm, commune_label
 from ..models import Candidate, HostStructure, RecruitmentMatch
@@ -31,7 +33,15 @@ TABS = (
 
 def my_structures(request):
     structures = HostStructure.objects.of_user(request.user).select_related("commune").order_by("name")
-    return render(request, "conseiller_numerique/my_structures.html", {"structures": structures})
+    # Asked of an organisation's access managers (a contact whose organisation already had structures).
+    requests = (
+        AccessRequest.objects.pending()
+        .filter(membership__user=request.user, service__slug=SERVICE_SLUG)
+        .select_related("membership__organization")
+    )
+    return render(
+        request, "conseiller_numerique/my_structures.html", {"structures": structures, "access_requests": requests}
+    )
 
 
 def structure_matches(request, structure_id):

@@ -1,6 +1,8 @@
-// SIRET autocompletion of the filing form: typing a company name (or a SIRET) asks /entreprises/recherche/
-// and lists the establishments found; choosing one fills the SIRET and shows "Votre établissement : …".
-// Without JavaScript the form still works: the server checks the SIRET and shows the establishment.
+// SIRET autocompletion of the forms that ask for an establishment (a company's request in Conseillers-Entreprises,
+// a structure's application in Conseiller numérique; the markup it fills: companies/_siret_lookup.html): typing a
+// name (or a SIRET) asks /entreprises/recherche/ and lists the establishments found; choosing one fills the SIRET and
+// shows "Votre établissement : …" (its name and address). Without JavaScript the form still works: the server
+// checks the SIRET and shows the establishment.
 //
 // Answers are kept per query, so that a SIRET corrected back to a value already looked up shows its establishment
 // again without asking twice. The value typed is kept for the tab (sessionStorage): coming back to the form with
