@@ -69,10 +69,15 @@ class EstablishmentResult:
         return self.company_name or self.name
 
     @property
+    def full_address(self) -> str:
+        """ "address, postal code commune", without the parts the registry does not give."""
+        place = " ".join(part for part in (self.postal_code, self.commune_name) if part)
+        return ", ".join(part for part in (self.address, place) if part)
+
+    @property
     def display(self) -> str:
         """One line for lists and autocompletion: "NAME — address, postal code commune"."""
-        place = " ".join(part for part in (self.postal_code, self.commune_name) if part)
-        where = ", ".join(part for part in (self.address, place) if part)
+        where = self.full_address
         return f"{self.label} — {where}" if where else self.label
 
 

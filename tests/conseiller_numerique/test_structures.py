@@ -73,14 +73,14 @@ def test_apply_confirm_create_the_account_and_reach_the_structure(client, mairie
     structure = HostStructure.objects.get()
     assert structure.status == StructureStatus.UNCONFIRMED
     assert (structure.siret, structure.name) == (mairie.siret, "COMMUNE DE LYON")
-    assert structure.address == "1 PLACE DE LA COMEDIE 69001"
+    assert structure.address == "1 PLACE DE LA COMEDIE, 69001 Lyon"
     assert structure.organization == Organization.objects.get(siren=mairie.company.siren)
     assert structure.contact_email == "camille.durand@mairie-lyon.fr"
     assert structure.commune.name == "Lyon" and structure.department.insee_code == "69"
     (message,) = mail.outbox
     assert message.to == ["camille.durand@mairie-lyon.fr"]
     assert message.subject == "Confirmez la candidature de COMMUNE DE LYON"
-    assert f"SIRET {mairie.siret}, 1 PLACE DE LA COMEDIE 69001" in message.body
+    assert f"SIRET {mairie.siret}, 1 PLACE DE LA COMEDIE, 69001 Lyon" in message.body
 
     link = confirmation_link(message)
     with committed():

@@ -56,7 +56,7 @@ def apply_as_structure(*, data: dict, commune, establishment) -> HostStructure:
     structure.organization = organization
     structure.siret = establishment.siret
     structure.name = establishment.label
-    structure.address = " ".join(part for part in (establishment.address, establishment.postal_code) if part)
+    structure.address = establishment.full_address
     place_on(structure, commune)
     structure.department = commune.department
     with transaction.atomic():
