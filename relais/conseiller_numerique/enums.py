@@ -5,6 +5,10 @@ from django.db import models
 # "Toute la France": the candidate accepts any structure of their territory (metropolitan France or their own
 # overseas territory). Stored as 0 so that the radii stay plain integers.
 ALL_FRANCE = 0
+# The radii up to this one have their pairs stored (matching.py). The wider one (100 km), whose pairs would be two
+# thirds of them all (six million of nine at the scale of the bench), and "toute la France" are matched when a
+# structure's list is read, around the structure (querysets.py).
+STORED_RADIUS_MAX_KM = 40
 METROPOLE = "metropole"
 
 

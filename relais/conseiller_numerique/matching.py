@@ -6,20 +6,24 @@ their communes' centres is at most the candidate's maximum distance ("toute la F
 candidate is available by the mission's start (by today once the mission has started).
 
 Only the part that does not move with the calendar is stored: `MatchPair` holds the pairs within radius, for
-candidates with a radius, with their distance and the candidate's availability date (a structure's list reads them
-nearest first from an index, and counts them there). The date part and the candidates of "toute la France" (tens of
-millions of pairs, all decided by the territory alone) are applied when a structure's list is read
-(`Candidate.objects.matching_parts`). A change of a candidate or a structure recomputes that one's pairs
-(`update_candidate_pairs`, `update_structure_pairs`, run by tasks) and writes only the differences; what must not
-wait for the task (a candidate who stops matching, a new availability date) is applied in the change's own
-transaction (`sync_candidate`); `rebuild_pairs` recomputes them all.
+candidates with a radius up to 40 km (`STORED_RADIUS_MAX_KM`), with their distance and the candidate's availability
+date (a structure's list reads them nearest first from an index, and counts them there). The date part, the
+candidates of 100 km (their pairs would be two thirds of all: a structure's list finds them in the box of 100 km
+around it, and tests the same distance) and those of "toute la France" (tens of millions of pairs, all decided by
+the territory alone) are applied when a structure's list is read (`Candidate.objects.matching_parts`). A change of
+a candidate or a structure recomputes that one's pairs (`update_candidate_pairs`, `update_structure_pairs`, run by
+tasks) and writes only the differences; what must not wait for the task (a candidate who stops matching, a new
+availability date) is applied in the change's own transaction (`sync_candidate`); `rebuild_pairs` recomputes them
+all.
 
-The distance test is decided in one place, the SQL query of `_pairs_sql`, for the full rebuild and for the
-incremental updates alike: the database joins each candidate with the structures of their territory inside a
-latitude/longitude box that holds their radius (an index range on the structures' latitude), computes the haversine
-distance and keeps those at most the radius (at the radius exactly, it matches). Doing it in the database keeps the
-millions of pairs of a national rebuild out of Python. The PostgreSQL rebuild narrows the same query from the
-structures' side (`_structure_bands`), so that each structure's pairs lie together in the table.
+The distance test of the stored pairs is decided in one place, the SQL query of `_pairs_sql`, for the full rebuild
+and for the incremental updates alike (the list's test of the candidates of 100 km computes the same distance by
+the same operations, `querysets.distance_expression`): the database joins each candidate with the structures of
+their territory inside a latitude/longitude box that holds their radius (an index range on the structures'
+latitude), computes the haversine distance and keeps those at most the radius (at the radius exactly, it matches).
+Doing it in the database keeps the millions of pairs of a national rebuild out of Python. The PostgreSQL rebuild
+narrows the same query from the structures' side (`_structure_bands`), so that each structure's pairs lie together
+in the table.
 """
 
 import math
@@ -29,10 +33,12 @@ from django.db import connection, transaction
 
 from relais.territories.geometry import BOX_MARGIN, EARTH_RADIUS_KM, KM_PER_DEGREE
 
-from .enums import ALL_FRANCE, METROPOLE, CandidateStatus, Distance, StructureStatus
+from .enums import METROPOLE, STORED_RADIUS_MAX_KM, CandidateStatus, Distance, StructureStatus
 from .models import Candidate, HostStructure, MatchPair
 
-RADII = tuple(value for value in Distance.values if value != ALL_FRANCE)
+# The radii whose pairs are stored ("toute la France" is 0).
+RADII = tuple(value for value in Distance.values if 0 < value <= STORED_RADIUS_MAX_KM)
+STORED = f"c.max_distance_km > 0 AND c.max_distance_km <= {STORED_RADIUS_MAX_KM}"
 # Parameters typed for PostgreSQL, which would otherwise compute with slow `numeric` values.
 R, K, M = (f"CAST(%({name})s AS DOUBLE PRECISION)" for name in ("radius", "km_per_degree", "margin"))
 OVERSEAS_PREFIXES = ("97", "98")
@@ -126,7 +132,7 @@ def _pairs_sql(where: str, *, sources: str = "", boxes_stored: bool = False) -> 
               AND s.longitude BETWEEN {box["lon_min"]} AND {box["lon_max"]}
               AND c.status = %(available)s
               AND c.confirmed_at IS NOT NULL
-              AND c.max_distance_km > 0
+              AND {STORED}
               AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL
               AND s.longitude IS NOT NULL
               {where}
@@ -244,7 +250,7 @@ def _rebuild_sqlite() -> int:
             SELECT c.id, c.status, c.confirmed_at, c.territory, c.latitude, c.longitude, c.max_distance_km,
                    c.available_from, {box}
             FROM {Candidate._meta.db_table} c
-            WHERE c.status = %(available)s AND c.confirmed_at IS NOT NULL AND c.max_distance_km > 0
+            WHERE c.status = %(available)s AND c.confirmed_at IS NOT NULL AND {STORED}
               AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL
             ORDER BY c.id""",
             _params(),
@@ -435,11 +441,15 @@ def _replace_pairs(scope: str, scope_id: int, where: str, **params) -> int:
 def sync_candidate(candidate: Candidate) -> None:
     """What of a candidate's pairs must follow a change of theirs at once, in the transaction that saves it (their
     recomputation is a task that comes after the commit): a candidate who no longer matches (unavailable, recruited)
-    has no pairs, and the pairs carry the candidate's availability date. A structure's list reads its pairs alone;
-    whoever changes a candidate's status or availability date calls this. During a PostgreSQL rebuild it waits for
+    or whose radius is no longer stored has no pairs, and the pairs carry the candidate's availability date. A
+    structure's list reads its pairs alone; whoever changes a candidate's status, radius or availability date calls
+    this. During a PostgreSQL rebuild it waits for
     the new table, then writes there (as the recomputations do)."""
     pairs = MatchPair.objects.filter(candidate_id=candidate.pk)
-    if candidate.status != CandidateStatus.AVAILABLE or candidate.confirmed_at is None:
+    stored = 0 < candidate.max_distance_km <= STORED_RADIUS_MAX_KM
+    if candidate.status != CandidateStatus.AVAILABLE or candidate.confirmed_at is None or not stored:
+        # A radius no longer stored (100 km, "toute la France"): the list finds the candidate around the structure
+        # from now on, and their pairs would list them twice.
         pairs.delete()
     else:
         pairs.exclude(available_from=candidate.available_from).update(available_from=candidate.available_from)

@@ -100,8 +100,22 @@ class Candidate(PublicIdModel, TimestampedModel):
                 name="cn_cand_allfr",
             ),
             models.Index(fields=["email"], name="cn_cand_email"),
-            # A structure's recomputation: for each radius, a latitude band and the longitudes its boxes reach.
-            models.Index(fields=["territory", "max_distance_km", "latitude", "longitude"], name="cn_cand_place"),
+            # A structure's recomputation: for each radius, a latitude band and the longitudes its boxes reach. Its
+            # list: the candidates of 100 km in the box of 100 km around it, counted and read nearest first in the
+            # index alone (what follows the place: the rest of what the list tests).
+            models.Index(
+                fields=[
+                    "territory",
+                    "max_distance_km",
+                    "latitude",
+                    "longitude",
+                    "status",
+                    "available_from",
+                    "confirmed_at",
+                    "id",
+                ],
+                name="cn_cand_place",
+            ),
         ]
 
     def __str__(self):
@@ -232,7 +246,8 @@ class MatchPair(models.Model):
     """A (candidate, structure) pair within the candidate's radius, both eligible, with the distance between them:
     the geographic part of the matching rule, kept up to date incrementally. A candidate who no longer matches
     loses their pairs in the same transaction. The date part depends on today and is applied when listing, on the
-    availability date copied here; candidates of "toute la France" are never stored here (see matching.py)."""
+    availability date copied here; candidates of 100 km and of "toute la France" are never stored here, a list finds
+    them around its structure (see matching.py)."""
 
     # (candidate, structure): unique, and a candidate's pairs (their recomputation, the cascade of a deletion) are
     # a range of it. No surrogate id: a third index on millions of rows for nothing. On SQLite the table is stored

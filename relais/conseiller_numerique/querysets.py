@@ -10,11 +10,32 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 from relais.territories.geometry import BOX_MARGIN, EARTH_RADIUS_KM, KM_PER_DEGREE
 
-from .enums import ALL_FRANCE, AgentKind, CandidateStatus, MatchStatus, StructureStatus
+from .enums import ALL_FRANCE, STORED_RADIUS_MAX_KM, AgentKind, CandidateStatus, Distance, MatchStatus, StructureStatus
 
-# The distances (km) within which a page of candidates of "toute la France" is looked for, nearest first: each
-# twice the former, up to the size of metropolitan France.
+# The distances (km) within which a page of candidates of "toute la France" (or of 100 km) is looked for, nearest
+# first: each twice the former, up to the size of metropolitan France.
 RINGS_KM = (5, 10, 20, 40, 80, 160, 320, 640)
+# The radii whose pairs are not stored but found around the structure when its list is read ("toute la France"
+# aside).
+WIDE_RADII = tuple(value for value in Distance.values if value > STORED_RADIUS_MAX_KM)
+
+
+def box_bounds(latitude: float, longitude: float, km: float) -> tuple[float, float, float, float]:
+    """A box that holds every point at most `km` from the point, as the matching's boxes: (south, north, west,
+    east)."""
+    half_height = km / KM_PER_DEGREE
+    half_width = km / (KM_PER_DEGREE * math.cos(math.radians(min(89.0, abs(latitude) + half_height))))
+    return (
+        latitude - half_height - BOX_MARGIN,
+        latitude + half_height + BOX_MARGIN,
+        longitude - half_width - BOX_MARGIN,
+        longitude + half_width + BOX_MARGIN,
+    )
+
+
+def box_around(latitude: float, longitude: float, km: float) -> Q:
+    south, north, west, east = box_bounds(latitude, longitude, km)
+    return Q(latitude__range=(south, north), longitude__range=(west, east))
 
 
 def distance_expression(latitude: float, longitude: float, *, prefix: str = ""):
@@ -40,34 +61,46 @@ class CandidateQuerySet(models.QuerySet):
     def published(self):
         return self.advisors().filter(opposes_publication=False)
 
-    def matching_parts(self, structure, *, today: datetime.date) -> tuple[models.QuerySet, models.QuerySet]:
-        """The candidates the rule lists for this structure, in two disjoint parts: its stored pairs (a queryset of
-        pairs, not of candidates: the pairs of the candidates within their radius, with the distance and the
-        availability date stored, nearest first along the pairs' index), and the candidates of "toute la France" of
-        the same territory; both available in time for the mission (by its start, or by today once it has
+    def matching_parts(self, structure, *, today: datetime.date) -> tuple[models.QuerySet, ...]:
+        """The candidates the rule lists for this structure, in three disjoint parts: its stored pairs (a queryset of
+        pairs, not of candidates: the pairs of the candidates of up to 40 km within their radius, with the distance
+        and the availability date stored, nearest first along the pairs' index), the candidates of a wider radius
+        (100 km) within it, found in the box of that radius around the structure, and the candidates of "toute la
+        France" of the same territory; all available in time for the mission (by its start, or by today once it has
         started). Each nearest first. Only candidates who match have pairs (`matching.sync_candidate`)."""
         deadline = max(structure.mission_start, today)
         MatchPair = self.model._meta.get_field("pairs").related_model
         paired = MatchPair.objects.filter(structure_id=structure.pk, available_from__lte=deadline).order_by(
             "distance_km", "candidate_id"
         )
-        everywhere = (
+        candidates = (
             self.matchable()
-            .filter(available_from__lte=deadline, max_distance_km=ALL_FRANCE, territory=structure.territory)
+            .filter(available_from__lte=deadline, territory=structure.territory)
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
+        # The rule's test, as for the stored pairs: the distance at most the candidate's radius (at it, it matches).
+        wide = candidates.filter(
+            box_around(structure.latitude, structure.longitude, max(WIDE_RADII)),
+            max_distance_km__in=WIDE_RADII,
+            distance__lte=F("max_distance_km"),
+        )
+        everywhere = candidates.filter(max_distance_km=ALL_FRANCE)
         if structure.status != StructureStatus.VALIDATED:
             # Empty, with the same columns (a list page reads them all the same).
-            return paired.none(), everywhere.none()
-        return paired, everywhere
+            return paired.none(), wide.none(), everywhere.none()
+        return paired, wide, everywhere
 
     def matching_structure(self, structure, *, today: datetime.date):
-        """Both parts of `matching_parts` in one queryset of candidates, nearest first (for a check or an
+        """The parts of `matching_parts` in one queryset of candidates, nearest first (for a check or an
         explanation; the list page reads the parts through `new_for_structure`)."""
-        paired, everywhere = self.matching_parts(structure, today=today)
+        paired, wide, everywhere = self.matching_parts(structure, today=today)
         return (
-            self.filter(Q(pk__in=paired.values("candidate_id")) | Q(pk__in=everywhere.values("pk")))
+            self.filter(
+                Q(pk__in=paired.values("candidate_id"))
+                | Q(pk__in=wide.values("pk"))
+                | Q(pk__in=everywhere.values("pk"))
+            )
             .annotate(distance=distance_expression(structure.latitude, structure.longitude))
             .order_by("distance", "pk")
         )
@@ -78,13 +111,14 @@ class CandidateQuerySet(models.QuerySet):
         RecruitmentMatch = self.model._meta.get_field("matches").related_model
 
         acted = RecruitmentMatch.objects.filter(structure_id=structure.pk).exclude(status=MatchStatus.NEW)
-        paired, everywhere = self.matching_parts(structure, today=today)
+        acted_ids = acted.values("candidate_id")
+        paired, wide, everywhere = self.matching_parts(structure, today=today)
+        around = (structure.latitude, structure.longitude)
         return NearestFirst(
             [
-                Pairs(paired.exclude(candidate_id__in=acted.values("candidate_id")), self.model),
-                AroundPoint(
-                    everywhere.exclude(pk__in=acted.values("candidate_id")), structure.latitude, structure.longitude
-                ),
+                Pairs(paired.exclude(candidate_id__in=acted_ids), self.model),
+                AroundPoint(wide.exclude(pk__in=acted_ids), *around),
+                AroundPoint(everywhere.exclude(pk__in=acted_ids), *around),
             ]
         )
 
@@ -189,20 +223,32 @@ class AroundPoint:
         self.queryset, self.latitude, self.longitude = queryset, latitude, longitude
         self.model = queryset.model
         self.rings: list[tuple[int, int]] = []
+        self._statement: tuple[str, tuple] | None = None
 
     def filter(self, **kwargs) -> "AroundPoint":
         return AroundPoint(self.queryset.filter(**kwargs), self.latitude, self.longitude)
 
+    def _rows(self) -> tuple[str, tuple] | None:
+        """The queryset's statement, compiled once for the count and the first rows, both written in SQL around it
+        (the ORM's own statements took as long to compile as to run); None when it holds nothing (`none()`: the list
+        of a structure not validated yet)."""
+        if self._statement is None:
+            try:
+                key = self.model._meta.pk.attname
+                self._statement = (
+                    self.queryset.order_by().values("latitude", "longitude", "distance", key).query.sql_with_params()
+                )
+            except EmptyResultSet:
+                return None
+        return self._statement
+
     def count(self) -> int:
-        """The rows, and those of each ring's box, counted in one pass. Written in SQL around the queryset's own query
-        (the same statement as the ORM's aggregate with eight filtered counts, which took as long to compile as to
-        run)."""
-        try:
-            rows, params = self.queryset.order_by().values("latitude", "longitude").query.sql_with_params()
-        except EmptyResultSet:
-            # A queryset that holds nothing (`none()`: the list of a structure not validated yet).
+        """The rows, and those of each ring's box, counted in one pass."""
+        statement = self._rows()
+        if statement is None:
             self.rings = [(km, 0) for km in RINGS_KM]
             return 0
+        rows, params = statement
         box = "b.latitude BETWEEN %s AND %s AND b.longitude BETWEEN %s AND %s"
         counts = ", ".join(f"COUNT(*) FILTER (WHERE {box})" for _km in RINGS_KM)
         bounds = [bound for km in RINGS_KM for bound in self._within(km)]
@@ -213,13 +259,23 @@ class AroundPoint:
         return total
 
     def first_keys(self, stop: int | None) -> list:
-        rows = self.queryset.values_list("distance", "pk")
+        """(distance, id) of the first `stop` rows, nearest first."""
         ring = next((km for km, inside in self.rings if stop is not None and inside >= stop), None)
-        if ring is not None:
-            keys = list(rows.filter(self._around(ring), distance__lte=ring)[:stop])
+        statement = self._rows() if ring is not None else None
+        if statement is not None:
+            rows, params = statement
+            key = self.model._meta.pk.attname
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT b.distance, b.{key} FROM ({rows}) b WHERE b.latitude BETWEEN %s AND %s"
+                    f" AND b.longitude BETWEEN %s AND %s AND b.distance <= %s ORDER BY b.distance, b.{key} LIMIT %s",
+                    (*params, *box_bounds(self.latitude, self.longitude, ring), ring, stop),
+                )
+                keys = [tuple(row) for row in cursor.fetchall()]
             if len(keys) == stop:
                 return keys
             # Rows gone since the count (another request's change): read them all.
+        rows = self.queryset.values_list("distance", "pk")
         return list(rows[:stop] if stop is not None else rows)
 
     def _within(self, km: float) -> tuple[float, float, float, float]:
@@ -234,13 +290,4 @@ class AroundPoint:
             self.latitude + half_height - BOX_MARGIN,
             self.longitude - half_width + BOX_MARGIN,
             self.longitude + half_width - BOX_MARGIN,
-        )
-
-    def _around(self, km: float) -> Q:
-        """A box that holds every point at most `km` from the point (as the matching's boxes)."""
-        half_height = km / KM_PER_DEGREE
-        half_width = km / (KM_PER_DEGREE * math.cos(math.radians(min(89.0, abs(self.latitude) + half_height))))
-        return Q(
-            latitude__range=(self.latitude - half_height - BOX_MARGIN, self.latitude + half_height + BOX_MARGIN),
-            longitude__range=(self.longitude - half_width - BOX_MARGIN, self.longitude + half_width + BOX_MARGIN),
         )

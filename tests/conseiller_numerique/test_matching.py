@@ -56,11 +56,13 @@ def _boundary_latitude(radius: int) -> float:
             high = middle
 
 
-def test_distance_exactly_at_the_radius_matches_and_a_hair_beyond_does_not():
-    latitude = _boundary_latitude(20)
-    assert math.isclose(matching.distance_km(LYON, (latitude, LYON[1])), 20, abs_tol=1e-9)
-    assert math.isclose(haversine_km(*LYON, latitude, LYON[1]), 20, abs_tol=1e-9)
-    person = f.candidate(f.commune(*LYON), radius=20)
+@pytest.mark.parametrize("radius", [20, 100])
+def test_distance_exactly_at_the_radius_matches_and_a_hair_beyond_does_not(radius):
+    """20 km: a stored pair; 100 km: found around the structure when its list is read."""
+    latitude = _boundary_latitude(radius)
+    assert math.isclose(matching.distance_km(LYON, (latitude, LYON[1])), radius, abs_tol=1e-9)
+    assert math.isclose(haversine_km(*LYON, latitude, LYON[1]), radius, abs_tol=1e-9)
+    person = f.candidate(f.commune(*LYON), radius=radius)
     at = f.structure(f.commune(latitude, LYON[1]))
     beyond = f.structure(f.commune(math.nextafter(latitude, 90), LYON[1]))
     matching.rebuild_pairs()
@@ -219,12 +221,13 @@ def test_a_recomputation_looks_each_stored_pair_up_in_the_wanted_ones_on_sqlite(
 
 def test_a_rebuild_finds_the_pairs_the_rule_gives_pair_by_pair():
     """The rebuild's pairs (read from the structures' side on PostgreSQL, from the candidates' on SQLite) are the
-    rule's, checked pair by pair in Python: the structures within each candidate's radius."""
+    rule's, checked pair by pair in Python: the structures within each candidate's radius, for the radii stored;
+    each structure's list (its pairs, and the candidates of 100 km found around it) is the rule's for all."""
     rng = random.Random(7)
     radii = [5, 10, 15, 20, 40, 100]
     people = [
         f.candidate(f.commune(45.0 + rng.random() * 1.5, 4.0 + rng.random() * 2), radius=rng.choice(radii))
-        for _ in range(30)
+        for _ in range(40)
     ]
     hosts = [f.structure(f.commune(45.0 + rng.random() * 1.5, 4.0 + rng.random() * 2)) for _ in range(15)]
     matching.rebuild_pairs()
@@ -234,7 +237,12 @@ def test_a_rebuild_finds_the_pairs_the_rule_gives_pair_by_pair():
         for host in hosts
         if haversine_km(person.latitude, person.longitude, host.latitude, host.longitude) <= person.max_distance_km
     }
-    assert set(MatchPair.objects.values_list("candidate_id", "structure_id")) == expected
+    stored = {
+        (candidate, host) for candidate, host in expected if Candidate.objects.get(pk=candidate).max_distance_km <= 40
+    }
+    assert set(MatchPair.objects.values_list("candidate_id", "structure_id")) == stored
+    assert {(candidate, host.pk) for host in hosts for candidate in listed(host)} == expected
+    assert {person.max_distance_km for person in people if (person.pk, hosts[0].pk) in expected} >= {100}
 
 
 points = st.tuples(st.floats(45.0, 46.5), st.floats(4.0, 6.0))
@@ -362,6 +370,28 @@ def test_a_change_of_status_or_date_reaches_the_list_before_the_recomputation():
     services.set_availability(candidate=person, actor=actor, available=False)
     assert listed(hosting) == []
     assert not MatchPair.objects.filter(candidate=person).exists()
+
+
+@pytest.mark.parametrize("wider", [100, ALL_FRANCE])
+def test_a_radius_no_longer_stored_lists_the_candidate_once_before_the_recomputation(wider):
+    """From 20 km to 100 km or to all of France: found around the structure from then on, their pairs go at once."""
+    from relais.accounts.models import User
+    from relais.conseiller_numerique import services
+
+    actor = User.objects.create_user(email="candidat@exemple.fr", password=None)
+    place = f.commune(*LYON)
+    hosting = f.structure(place)
+    person = f.candidate(f.commune(*north_of(LYON, 10)), radius=20)
+    matching.rebuild_pairs()
+    assert listed(hosting) == [person.pk]
+    services.update_candidate(candidate=person, actor=actor, data={"max_distance_km": wider})
+    assert not MatchPair.objects.filter(candidate=person).exists()
+    assert listed(hosting) == [person.pk]
+    rows = Candidate.objects.new_for_structure(hosting, today=TODAY())
+    assert rows.count() == 1 and [candidate.pk for candidate in rows[0:20]] == [person.pk]
+    services.update_candidate(candidate=person, actor=actor, data={"max_distance_km": 5})
+    matching.update_candidate_pairs(person.pk)
+    assert listed(hosting) == []
 
 
 def test_the_list_filters_reach_the_candidates_through_the_pairs():
