@@ -142,7 +142,8 @@ class CandidateSituationMixin(forms.Form):
 
     def clean_available_from(self):
         value = self.cleaned_data["available_from"]
-        if value < timezone.localdate():
+        # A date already passed may stay as it is (a candidate available since then changes their distance).
+        if value < timezone.localdate() and value != self.initial.get("available_from"):
             raise ValidationError("La date de disponibilité doit être aujourd'hui ou plus tard.")
         return value
 
@@ -193,7 +194,7 @@ class CandidateApplicationForm(HoneypotMixin, CandidateSituationMixin, DsfrBaseF
         error_messages={"required": "Répondez à cette question."},
     )
     motivation = _motivation("Votre motivation")
-    cv = UploadField(label="Votre CV (facultatif)", required=False)
+    cv = UploadField(label="Votre CV", required=False)
 
     def clean_phone(self):
         return phone_number(self.cleaned_data["phone"])

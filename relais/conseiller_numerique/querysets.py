@@ -34,6 +34,7 @@ def box_bounds(latitude: float, longitude: float, km: float) -> tuple[float, flo
 
 
 def box_around(latitude: float, longitude: float, km: float) -> Q:
+    """The same box, as a filter of the rows' own place."""
     south, north, west, east = box_bounds(latitude, longitude, km)
     return Q(latitude__range=(south, north), longitude__range=(west, east))
 

@@ -209,6 +209,27 @@ def test_space_update_unavailable_and_withdraw_with_cv(client, home, committed):
     assert not storage.exists(name)
 
 
+def test_a_date_already_passed_stays_while_the_rest_changes(client, home, committed):
+    """Available since a date now past: the candidate changes their distance without having to move the date; a
+    new date in the past is refused."""
+    user = User.objects.create_user(email="alix@exemple.fr", password=None)
+    since = timezone.localdate() - datetime.timedelta(days=20)
+    candidate = f.candidate(home, user=user, email="alix@exemple.fr", available_from=since, phone="+33612345678")
+    client.force_login(user)
+    space = reverse("conseiller_numerique:candidate_space")
+    page = client.get(space).content.decode()
+    assert 'value="06 12 34 56 78"' in page and "Retirer ma candidature" in page
+    data = {"phone": "06 12 34 56 78", "commune": "69001", "situations": ["job_seeker"], "max_distance_km": "40"}
+    with committed():
+        response = client.post(space, {**data, "available_from": since.isoformat()})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert (candidate.available_from, candidate.max_distance_km) == (since, 40)
+    earlier = since - datetime.timedelta(days=1)
+    response = client.post(space, {**data, "available_from": earlier.isoformat()})
+    assert "aujourd'hui ou plus tard" in " ".join(response.context["form"].errors["available_from"])
+
+
 def test_pix_is_shown_to_structures_only_when_shared(client, home):
     user = User.objects.create_user(email="alix@exemple.fr", password=None)
     candidate = f.candidate(home, user=user, email="alix@exemple.fr", pix_level=3)

@@ -105,7 +105,10 @@ def test_the_candidate_reaches_every_page_of_their_space_in_every_status(client,
     for name in ("candidate_space", "candidate_withdraw", "candidate_cv"):
         url = reverse(f"conseiller_numerique:{name}")
         assert client.get(url).status_code in (200, 302, 404), url
-    assert client.get(reverse("conseiller_numerique:candidate_space")).status_code == 200
+    space = client.get(reverse("conseiller_numerique:candidate_space"))
+    assert space.status_code == 200
+    # In post, the advisor cannot withdraw (the structure first declares the contract's end): not offered.
+    assert ("Retirer ma candidature" in space.content.decode()) == (status != CandidateStatus.RECRUITED)
     advisor = client.get(reverse("conseiller_numerique:advisor_space"))
     assert advisor.status_code == (200 if status == CandidateStatus.RECRUITED else 403)
     if status == CandidateStatus.RECRUITED:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from relais.core.phones import format_phone
 from relais.core.uploads import file_response
 
 from .. import services
@@ -29,7 +30,7 @@ def candidate_space(request):
         "situations": situations,
         "available_from": candidate.available_from,
         "max_distance_km": candidate.max_distance_km,
-        "phone": candidate.phone,
+        "phone": format_phone(candidate.phone),
         "commune": commune_label(candidate.commune),
     }
     form = CandidateUpdateForm(request.POST or None, request.FILES or None, initial=initial)
