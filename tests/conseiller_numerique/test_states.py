@@ -66,7 +66,10 @@ def test_the_structure_and_the_agents_reach_every_page_in_every_status(client, c
         response = client.get(url)
         # A candidate no longer listed (the structure not validated) may be a 404; never an error.
         assert response.status_code in (200, 404), (url, response.status_code)
-    assert client.get(base).status_code == 200
+    page = client.get(base)
+    assert page.status_code == 200
+    # The breadcrumb leads back to the person's structures.
+    assert f'href="{reverse("conseiller_numerique:my_structures")}">Mes structures</a>' in page.content.decode()
 
     for kind, department in ((AgentKind.PREFECTURE, place.department), (AgentKind.NATIONAL, None)):
         agent = _user(f"{kind}@gouv.fr")

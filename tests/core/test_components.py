@@ -9,7 +9,7 @@ from dsfr.forms import DsfrBaseForm
 
 from relais.core.navigation import Tab
 from relais.core.phones import PhoneField, format_phone
-from relais.core.templatetags.relais_tags import phone
+from relais.core.templatetags.relais_tags import long_date, phone
 
 
 class SampleForm(DsfrBaseForm):
@@ -90,3 +90,21 @@ def test_phone_field_can_require_a_french_number():
     with pytest.raises(forms.ValidationError):
         field.clean("+44 20 7946 0958")
     assert field.clean("06 12 34 56 78") == "+33612345678"
+
+
+def test_long_date_writes_the_first_of_a_month_as_an_ordinal():
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    assert long_date(datetime.date(2024, 1, 1)) == "1er janvier 2024"
+    assert long_date(datetime.date(2024, 1, 2)) == "2 janvier 2024"
+    assert long_date(datetime.date(2026, 12, 11)) == "11 décembre 2026"
+    assert long_date(None) == ""
+    # A moment is read in the local time, as Django's own `date` filter: 23:30 UTC on 31 December is the first of
+    # January in Paris.
+    moment = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    rendered = Template("{% load relais_tags %}{{ moment|long_date }}").render(Context({"moment": moment}))
+    assert rendered == "1er janvier 2026"
+    assert timezone.get_current_timezone_name() == "Europe/Paris"

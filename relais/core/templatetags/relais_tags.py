@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from relais.core.phones import format_phone
@@ -18,6 +19,16 @@ def phone(value):
 def phone_text(value):
     """The French spelling of a stored phone number, for plain-text emails: "06 12 34 56 78"."""
     return format_phone(value) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def long_date(value):
+    """A date written out in French, "1er janvier 2024" (the first of a month is an ordinal), "2 janvier 2024";
+    nothing for an empty value."""
+    if not value:
+        return ""
+    text = date_format(value, "j F Y")
+    return f"1er{text[1:]}" if value.day == 1 else text
 
 
 @register.simple_tag(takes_context=True)
