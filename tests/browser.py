@@ -2,6 +2,7 @@
 axe-core, for every app's browser journey."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,24 @@ def format_violations(violations: list[dict]) -> str:
             if node.get("failureSummary"):
                 lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
     return "\n".join(lines)
+
+
+def assert_accessible(page, axe_source: str) -> None:
+    """No axe-core violation on the page as it stands (axe injected through DevTools, which the CSP does not
+    govern)."""
+    page.evaluate(axe_source)
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    assert not violations, f"axe-core sur {page.url} :\n" + format_violations(violations)
+
+
+@contextmanager
+def french_page(browser):
+    """A new page in a French browser context, and the console errors it logs; the context closed at the end."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    try:
+        yield page, errors
+    finally:
+        context.close()

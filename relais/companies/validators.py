@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -70,6 +71,21 @@ class SirenField(_RegistryNumberField):
 
 
 class SiretField(_RegistryNumberField):
+    """`lookup`: the establishments found as one types a name or a SIRET are proposed under the field, and the one
+    chosen shown with its name and address (static/companies/siret_autocomplete.js, templates/companies/
+    _siret_lookup.html)."""
+
     validate_number = staticmethod(validate_siret)
     default_label = "SIRET"
     default_help_text = "14 chiffres : le SIREN de l'entreprise suivi des 5 chiffres de l'établissement."
+
+    def __init__(self, *, lookup: bool = False, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.lookup:
+            # A name may be typed too: a text keyboard on phones.
+            attrs.update({"data-siret-autocomplete": reverse_lazy("companies:search"), "inputmode": "text"})
+        return attrs

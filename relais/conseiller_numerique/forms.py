@@ -5,7 +5,6 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
@@ -240,7 +239,7 @@ class StructureApplicationForm(HoneypotMixin, DsfrBaseForm):
     kind = forms.ChoiceField(
         label="Type de structure", choices=[("", "Sélectionnez une option"), *StructureKind.choices]
     )
-    siret = SiretField(label="SIRET de la structure")
+    siret = SiretField(label="SIRET de la structure", lookup=True)
     commune = CommuneField(label="Commune où exercera le conseiller numérique")
     mission_start = _future_date(
         "Date de début de la mission", "Aujourd'hui ou plus tard. Format attendu : JJ/MM/AAAA."
@@ -262,14 +261,6 @@ class StructureApplicationForm(HoneypotMixin, DsfrBaseForm):
         "fournir des informations sincères et exactes.",
         error_messages={"required": "Cochez l'engagement pour déposer la candidature."},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The establishments found as one types a name or a SIRET, and the one chosen, with its name and address
-        # (companies/siret_autocomplete.js); a name may be typed too: a text keyboard on phones.
-        self.fields["siret"].widget.attrs.update(
-            {"data-siret-autocomplete": reverse("companies:search"), "inputmode": "text"}
-        )
 
     def clean_mission_start(self):
         start = self.cleaned_data["mission_start"]

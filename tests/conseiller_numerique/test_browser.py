@@ -8,9 +8,10 @@ from relais.conseiller_numerique.models import Candidate, HostStructure
 from relais.organizations.catalogue import load_digital_services
 from tests.browser import (  # noqa: F401 (fixtures)
     allow_orm_under_playwright,
+    assert_accessible,
     axe_source,
     browser,
-    format_violations,
+    french_page,
 )
 from tests.companies.factories import CompanyFactory, EstablishmentFactory
 from tests.conseiller_numerique import factories as f
@@ -18,22 +19,12 @@ from tests.conseiller_numerique import factories as f
 pytestmark = pytest.mark.browser
 
 
-def _axe(page, axe_source):  # noqa: F811
-    page.evaluate(axe_source)
-    violations = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")["violations"]
-    assert not violations, "axe-core :\n" + format_violations(violations)
-
-
 def test_candidate_applies_from_a_postal_code(transactional_db, live_server, browser, axe_source):  # noqa: F811
     f.commune(45.7578, 4.8320, name="Lyon", postal_code="69001")
-    context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    try:
+    with french_page(browser) as (page, errors):
         page.goto(f"{live_server.url}/conseiller-numerique/candidature/", wait_until="load")
         assert page.locator("h1").inner_text() == "Candidater pour devenir conseiller numérique"
-        _axe(page, axe_source)
+        assert_accessible(page, axe_source)
 
         page.get_by_label("Prénom").fill("Alix")
         page.get_by_role("button", name="Envoyer ma candidature").click()
@@ -41,7 +32,7 @@ def test_candidate_applies_from_a_postal_code(transactional_db, live_server, bro
         assert page.title().startswith("Erreur :")
         assert page.locator("[data-error-summary]").is_visible()
         assert page.get_by_label("Prénom").input_value() == "Alix"
-        _axe(page, axe_source)
+        assert_accessible(page, axe_source)
 
         page.get_by_label("Nom", exact=True).fill("Martin")
         page.get_by_label("Adresse électronique").fill("alix@exemple.fr")
@@ -56,12 +47,10 @@ def test_candidate_applies_from_a_postal_code(transactional_db, live_server, bro
         page.get_by_role("button", name="Envoyer ma candidature").click()
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == "Candidature envoyée"
-        _axe(page, axe_source)
+        assert_accessible(page, axe_source)
         candidate = Candidate.objects.get()
         assert (candidate.commune.name, candidate.max_distance_km) == ("Lyon", 20)
         assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_a_structure_applies_and_sees_its_establishment(transactional_db, live_server, browser, axe_source):  # noqa: F811
@@ -69,14 +58,10 @@ def test_a_structure_applies_and_sees_its_establishment(transactional_db, live_s
     f.commune(45.7578, 4.8320, name="Lyon", postal_code="69001")
     company = CompanyFactory(name="COMMUNE DE LYON", legal_form_code="7210")
     mairie = EstablishmentFactory(company=company, address="1 PLACE DE LA COMEDIE", postal_code="69001")
-    context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    try:
+    with french_page(browser) as (page, errors):
         page.goto(f"{live_server.url}/conseiller-numerique/structure/candidature/", wait_until="load")
         assert page.locator("h1").inner_text() == "Accueillir un conseiller numérique"
-        _axe(page, axe_source)
+        assert_accessible(page, axe_source)
 
         # The SIRET typed: the registry's establishment, its name and address, under the field.
         page.get_by_label("SIRET de la structure").fill(mairie.siret)
@@ -87,7 +72,7 @@ def test_a_structure_applies_and_sees_its_establishment(transactional_db, live_s
         assert page.title().startswith("Erreur :")
         assert page.get_by_label("SIRET de la structure").input_value() == mairie.siret
         assert "COMMUNE DE LYON" in notice.inner_text()
-        _axe(page, axe_source)
+        assert_accessible(page, axe_source)
 
         page.get_by_label("Type de structure").select_option("commune")
         page.get_by_label("Commune où exercera le conseiller numérique").fill("69001")
@@ -106,5 +91,3 @@ def test_a_structure_applies_and_sees_its_establishment(transactional_db, live_s
         structure = HostStructure.objects.get()
         assert (structure.siret, structure.name, structure.posts_wanted) == (mairie.siret, "COMMUNE DE LYON", 2)
         assert not errors, errors
-    finally:
-        context.close()

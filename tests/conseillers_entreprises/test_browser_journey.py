@@ -12,7 +12,7 @@ from relais.conseillers_entreprises.enums import ZoneType
 from relais.conseillers_entreprises.models import Landing, Solicitation, Subject
 from relais.conseillers_entreprises.taxonomy import import_taxonomy
 from tests.accounts.factories import UserFactory
-from tests.browser import allow_orm_under_playwright, axe_source, browser, format_violations  # noqa: F401
+from tests.browser import allow_orm_under_playwright, assert_accessible, axe_source, browser  # noqa: F401
 from tests.companies.factories import CommuneFactory, CompanyFactory, DepartmentFactory, EstablishmentFactory
 
 from .factories import ExpertFactory, ExpertSubjectFactory, TerritorialZoneFactory
@@ -20,12 +20,6 @@ from .factories import ExpertFactory, ExpertSubjectFactory, TerritorialZoneFacto
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIRET = "41816609600069"
-
-
-def assert_accessible(page, axe_source):  # noqa: F811 - the fixture's value
-    page.evaluate(axe_source)
-    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    assert not violations, f"axe-core sur {page.url} :\n" + format_violations(violations)
 
 
 def log_in(context, live_server, user) -> None:

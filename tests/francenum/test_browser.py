@@ -12,9 +12,10 @@ from relais.legal.services import publish_terms_version
 from relais.notifications.models import Email
 from tests.browser import (  # noqa: F401 (fixtures)
     allow_orm_under_playwright,
+    assert_accessible,
     axe_source,
     browser,
-    format_violations,
+    french_page,
 )
 from tests.francenum import factories
 
@@ -22,32 +23,22 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Un-mot-de-passe-solide-42"
 
 
-def check_accessibility(page, axe_source):  # noqa: F811
-    page.evaluate(axe_source)
-    violations = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")["violations"]
-    assert not violations, f"{page.url} — axe-core :\n" + format_violations(violations)
-
-
 def test_the_four_steps_in_a_browser(transactional_db, live_server, browser, axe_source):  # noqa: F811
     load_demo_companies()
     factories.lyon()
     publish_terms_version(scope="francenum", version="2022-03-16", body="Article 1 - Objet de la charte", notify=False)
-    context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    try:
+    with french_page(browser) as (page, errors):
         page.goto(f"{live_server.url}/activateurs/devenir-activateur/", wait_until="load")
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.get_by_role("link", name="Commencer").click()
         page.wait_for_load_state("load")
         assert "Étape 1 sur 4" in page.content()
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.get_by_label("Adresse électronique professionnelle").fill("consultante@pixel.fr")
         page.get_by_role("button", name="Recevoir un code").click()
         page.wait_for_load_state("load")
         assert "Étape 2 sur 4" in page.content()
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         code = re.search(r"\b(\d{6})\b", Email.objects.latest("pk").text_body).group(1)
         page.get_by_label("Code de vérification").fill(code)
         page.get_by_role("button", name="Valider le code").click()
@@ -56,7 +47,7 @@ def test_the_four_steps_in_a_browser(transactional_db, live_server, browser, axe
         page.locator("#id_password2").fill(PASSWORD)
         page.get_by_role("button", name="Créer mon compte").click()
         page.wait_for_load_state("load")
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.locator("label[for=id_civility_0]").click()
         page.locator("#id_last_name").fill("Martin")
         page.locator("#id_first_name").fill("Claire")
@@ -64,7 +55,7 @@ def test_the_four_steps_in_a_browser(transactional_db, live_server, browser, axe
         page.get_by_role("button", name="Valider mon compte").click()
         page.wait_for_load_state("load")
         assert "Étape 3 sur 4" in page.content()
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.locator("#id_name").fill("Pixel Conseil")
         page.locator("#id_siret").fill("84215937800012")
         page.locator("#id_commune_code").fill("69001")
@@ -79,16 +70,14 @@ def test_the_four_steps_in_a_browser(transactional_db, live_server, browser, axe
         page.get_by_role("button", name="Enregistrer et continuer").click()
         page.wait_for_load_state("load")
         assert "Étape 4 sur 4" in page.content(), page.content()[:3000]
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.locator("label[for=id_accept]").click()
         page.get_by_role("button", name="Accepter la charte et envoyer ma demande").click()
         page.wait_for_load_state("load")
         assert page.locator("h1").inner_text() == "Votre demande est envoyée"
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         assert Activator.objects.get().status == Status.SUBMITTED
         page.goto(f"{live_server.url}/activateurs/?lieu=69001", wait_until="load")
-        check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         assert "Pixel Conseil" not in page.content()
-    finally:
-        context.close()
     assert not errors, errors

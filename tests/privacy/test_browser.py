@@ -10,16 +10,10 @@ from PIL import Image
 
 from relais.privacy.models import DataRightsRequest
 from tests.accounts.factories import UserFactory, login_with_second_factor
-from tests.browser import format_violations
+from tests.browser import assert_accessible
 from tests.conseillers_entreprises.factories import SolicitationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _check_accessibility(page, axe_source_code: str) -> None:
-    page.evaluate(axe_source_code)
-    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    assert not violations, f"axe-core sur {page.url} :\n" + format_violations(violations)
 
 
 def _signed_in_context(browser, live_server, user):
@@ -44,9 +38,9 @@ def test_a_company_contact_asks_for_their_data_and_the_dpo_handles_it(live_serve
     page = context.new_page()
     try:
         page.goto(live_server.url + "/donnees-personnelles/conseillers-entreprises/")
-        _check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.get_by_role("link", name="Exercer mes droits").first.click()
-        _check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.locator("#id_right").select_option("access")
         page.locator("#id_service").select_option("conseillers-entreprises")
         page.locator("#id_name").fill("Camille Rivoire")
@@ -57,7 +51,7 @@ def test_a_company_contact_asks_for_their_data_and_the_dpo_handles_it(live_serve
         page.wait_for_url("**/exercer-mes-droits/envoyee/")
         reference = DataRightsRequest.objects.get().reference
         assert reference in page.content()
-        _check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
     finally:
         context.close()
 
@@ -65,14 +59,14 @@ def test_a_company_contact_asks_for_their_data_and_the_dpo_handles_it(live_serve
     page = context.new_page()
     try:
         page.goto(live_server.url + "/donnees-personnelles/demandes/")
-        _check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.get_by_role("link", name=reference).click()
-        _check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
         page.get_by_role("button", name="L’identité est établie").click()
         page.get_by_role("link", name="Accès : copie des données").click()
         page.get_by_role("button", name="Envoyer la réponse et clore").click()
         assert "la demande est close" in page.content()
-        _check_accessibility(page, axe_source)
+        assert_accessible(page, axe_source)
     finally:
         context.close()
     assert DataRightsRequest.objects.get().status == "answered"
@@ -88,6 +82,6 @@ def test_a_signed_in_person_reads_their_data(live_server, browser, axe_source):
                      "/incidents/signaler/", "/donnees-personnelles/cookies/"):  # fmt: skip
             response = page.goto(live_server.url + path)
             assert response.status == 200, path
-            _check_accessibility(page, axe_source)
+            assert_accessible(page, axe_source)
     finally:
         context.close()

@@ -70,6 +70,7 @@ class SolicitationForm(DsfrBaseForm):
         label="SIRET de votre établissement",
         help_text="14 chiffres. Vous pouvez aussi taper le nom de votre entreprise et choisir dans la liste.",
         error_messages={"required": "Indiquez le SIRET de votre établissement."},
+        lookup=True,
     )
     first_name = forms.CharField(label="Prénom", max_length=150, error_messages={"required": "Indiquez votre prénom."})
     last_name = forms.CharField(label="Nom", max_length=150, error_messages={"required": "Indiquez votre nom."})
@@ -124,10 +125,6 @@ class SolicitationForm(DsfrBaseForm):
                 widget=forms.HiddenInput, required=False, max_length=TRACKING_MAX_LENGTH
             )
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        # A name may be typed too (the list then proposes the establishments): a text keyboard on phones.
-        self.fields["siret"].widget.attrs.update(
-            {"data-siret-autocomplete": reverse("companies:search"), "inputmode": "text"}
-        )
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
